@@ -1,0 +1,20 @@
+import { defineConfig } from 'tsup';
+
+// One self-contained ESM file: it is what gets staged into
+// usr/lib/jailhouse/ on the target, where no node_modules exist except
+// koffi (native, so shipped as a package next to the bundle).
+export default defineConfig({
+	entry: { jailhouse: 'src/main.ts' },
+	format: ['esm'],
+	outExtension: () => ({ js: '.mjs' }),
+	target: 'node18',
+	platform: 'node',
+	sourcemap: true,
+	clean: true,
+	dts: false,
+	noExternal: [/^(?!koffi$).*/],
+	external: ['koffi'],
+	banner: {
+		js: "import { createRequire as __jhCreateRequire } from 'node:module';\nconst require = __jhCreateRequire(import.meta.url);",
+	},
+});
