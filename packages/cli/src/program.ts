@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { Command, CommanderError } from 'commander';
+import { registerImageCommand } from './commands/image.js';
+import { registerConfigCommands } from './commands/config.js';
+import { registerInmateCommands } from './commands/inmate.js';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -10,6 +13,9 @@ export function buildProgram(): Command {
 		.version(VERSION, '-V, --version', 'print the jailhouse version')
 		.showHelpAfterError('(run with --help for usage)')
 		.exitOverride();
+	registerImageCommand(program);
+	registerConfigCommands(program);
+	registerInmateCommands(program);
 	return program;
 }
 

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* arm64 part of the per-CPU data and the saved register frame. */
+#ifndef _ASM_PERCPU_H
+#define _ASM_PERCPU_H
+
+/*
+ * Frame at the top of each CPU's stack: x0..x30 of the guest, then what
+ * the entry code found at EL2 (the Linux hyp stub's VBAR_EL2 and
+ * SCTLR_EL2), which the way back to Linux restores.
+ */
+#define FRAME_SIZE		272
+#define FRAME_ENTRY_VBAR	248
+#define FRAME_ENTRY_SCTLR	256
+
+#ifndef __ASSEMBLER__
+#include <core/types.h>
+
+struct registers {
+	u64 x[31];
+	u64 entry_vbar;
+	u64 entry_sctlr;
+	u64 pad;
+};
+
+_Static_assert(sizeof(struct registers) == FRAME_SIZE, "frame size");
+_Static_assert(offsetof(struct registers, entry_vbar) == FRAME_ENTRY_VBAR,
+	       "frame layout");
+
+/* EL2 state of the Linux hyp stub, restored when we leave. */
+struct linux_el2_state {
+	u64 hcr;
+	u64 cptr;
+	u64 mdcr;
+	u64 cnthctl;
+	u64 vtcr;
+	u64 vttbr;
+	u64 ich_hcr;
+};
+
+struct arch_per_cpu {
+	struct linux_el2_state linux_el2;
+	u64 mpidr;
+	/* where a CPU brought up by PSCI CPU_ON enters the guest */
+	u64 cpu_on_entry;
+	u64 cpu_on_context;
+	bool gic_virtualised;
+};
+#endif /* !__ASSEMBLER__ */
+
+#endif /* !_ASM_PERCPU_H */

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * SMC calls of the cells (HCR_EL2.TSC traps them all).
+ *
+ * Policy for the root cell, which owns all its CPUs: PSCI calls are
+ * checked and passed to the firmware (QEMU's PSCI here), except that
+ * CPU_ON starts the CPU in the hypervisor, which then enters the cell at
+ * the requested address, so that the CPU comes up under the hypervisor.
+ * CPU_OFF powers the CPU down through the firmware. Arm architecture
+ * calls (SMCCC_VERSION, ARCH_FEATURES, workarounds) are passed through;
+ * SiP, OEM and trusted OS calls are refused with NOT_SUPPORTED.
+ */
+#include <core/cell.h>
+#include <core/control.h>
+#include <core/percpu.h>
+#include <core/printk.h>
+#include <asm/arm64.h>
+#include <asm/processor.h>
+
+#define PSCI_VERSION		0x84000000
+#define PSCI_CPU_SUSPEND_32	0x84000001
+#define PSCI_CPU_SUSPEND_64	0xc4000001
+#define PSCI_CPU_OFF		0x84000002
+#define PSCI_CPU_ON_32		0x84000003
+#define PSCI_CPU_ON_64		0xc4000003
+#define PSCI_AFFINITY_INFO_32	0x84000004
+#define PSCI_AFFINITY_INFO_64	0xc4000004
+#define PSCI_MIGRATE_INFO_TYPE	0x84000006
+#define PSCI_SYSTEM_OFF		0x84000008
+#define PSCI_SYSTEM_RESET	0x84000009
+#define PSCI_FEATURES		0x8400000a
+
+#define SMCCC_VERSION		0x80000000
+#define SMCCC_OWNER(fn)		(((fn) >> 24) & 0x3f)
+#define SMCCC_OWNER_ARCH	0
+#define SMCCC_OWNER_STANDARD	4
+
+#define PSCI_SUCCESS		0
+#define PSCI_NOT_SUPPORTED	(-1L)
+#define PSCI_INVALID_PARAMS	(-2L)
+#define PSCI_DENIED		(-3L)
+#define PSCI_ALREADY_ON		(-4L)
+#define PSCI_TOS_NOT_PRESENT_MP	2
+
+unsigned long psci_firmware_call(unsigned long fn, unsigned long a1,
+				 unsigned long a2, unsigned long a3)
+{
+	register unsigned long x0 asm("x0") = fn;
+	register unsigned long x1 asm("x1") = a1;
+	register unsigned long x2 asm("x2") = a2;
+	register unsigned long x3 asm("x3") = a3;
+
+	asm volatile("smc #0"
+		     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3)
+		     : : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+		       "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	return x0;
+}
+
+static struct per_cpu *cpu_by_mpidr(struct cell *cell, u64 mpidr)
+{
+	unsigned int n;
+
+	for (n = 0; n < MAX_CPUS; n++)
+		if (cell_has_cpu(cell, n) &&
+		    per_cpu(n)->arch.mpidr == (mpidr & 0xff00ffffffUL))
+			return per_cpu(n);
+	return NULL;
+}
+
+static long psci_cpu_on(struct per_cpu *cpu, struct registers *regs)
+{
+	struct per_cpu *target = cpu_by_mpidr(cpu->cell, regs->x[1]);
+	u64 entry = regs->x[2], context = regs->x[3];
+
+	if (regs->x[0] == PSCI_CPU_ON_32) {
+		entry &= 0xffffffff;
+		context &= 0xffffffff;
+	}
+	if (!target)
+		return PSCI_DENIED;
+	if (target->activated)
+		return PSCI_ALREADY_ON;
+	target->arch.cpu_on_entry = entry;
+	target->arch.cpu_on_context = context;
+	memory_barrier();
+	return psci_firmware_call(PSCI_CPU_ON_64, target->arch.mpidr,
+				  paging_hv2phys(arch_cpu_on_entry),
+				  target->cpu_id);
+}
+
+static long psci_features(unsigned long fn)
+{
+	switch (fn) {
+	case PSCI_VERSION:
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+	case SMCCC_VERSION:
+		return psci_firmware_call(PSCI_FEATURES, fn, 0, 0);
+	default:
+		return PSCI_NOT_SUPPORTED;
+	}
+}
+
+int psci_handle_smc(struct per_cpu *cpu, struct registers *regs)
+{
+	unsigned long fn = regs->x[0] & 0xffffffff;
+	long ret;
+
+	if (SMCCC_OWNER(fn) == SMCCC_OWNER_ARCH) {
+		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_SMCCC]++;
+		regs->x[0] = psci_firmware_call(fn, regs->x[1], regs->x[2],
+						regs->x[3]);
+		return 0;
+	}
+	if (SMCCC_OWNER(fn) != SMCCC_OWNER_STANDARD) {
+		regs->x[0] = PSCI_NOT_SUPPORTED;
+		return 0;
+	}
+
+	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_PSCI]++;
+	switch (fn) {
+	case PSCI_VERSION:
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+		ret = psci_firmware_call(fn, regs->x[1], regs->x[2],
+					 regs->x[3]);
+		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		ret = PSCI_TOS_NOT_PRESENT_MP;
+		break;
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
+		/* a standby: wait for an interrupt, then carry on */
+		asm volatile("dsb sy; wfi" : : : "memory");
+		ret = PSCI_SUCCESS;
+		break;
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+		ret = psci_cpu_on(cpu, regs);
+		break;
+	case PSCI_CPU_OFF:
+		control_cpu_online(cpu, false);
+		psci_firmware_call(PSCI_CPU_OFF, 0, 0, 0);
+		/* only on failure */
+		control_cpu_online(cpu, true);
+		ret = PSCI_DENIED;
+		break;
+	case PSCI_FEATURES:
+		ret = psci_features(regs->x[1] & 0xffffffff);
+		break;
+	default:
+		ret = PSCI_NOT_SUPPORTED;
+	}
+	regs->x[0] = ret;
+	return 0;
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * arm64 setup: the hypervisor's EL2 address space, the root cell's
+ * stage-2 tables, and switching a CPU's EL1 guest into and out of cell
+ * mode.
+ */
+#include <core/arch.h>
+#include <core/cell.h>
+#include <core/control.h>
+#include <core/percpu.h>
+#include <core/pool.h>
+#include <core/printk.h>
+#include <jailhouse/header.h>
+#include <asm/arm64.h>
+#include <asm/layout.h>
+#include <asm/paging.h>
+#include <asm/processor.h>
+#include <asm/sysregs.h>
+
+#define GICD_SIZE		0x10000
+#define GICR_STRIDE		0x20000
+
+extern pt_entry_t boot_pt_l0[], boot_pt_l2_hv[];
+extern u8 __hv_start[];
+
+/* The virtual console, in its own page so it can be shown to the root. */
+struct jailhouse_virt_console hv_console __section(".console") __aligned(4096);
+
+struct paging_structs hv_paging;
+
+u64 arch_hv_phys_start(void)
+{
+	/* the boot code mapped HV_BASE to the hypervisor memory first */
+	return boot_pt_l2_hv[0] & PTE_ADDR_MASK;
+}
+
+static long hv_offset(void)
+{
+	return (long)((u64)__hv_start - arch_hv_phys_start());
+}
+
+static void flush_tlbs(const struct paging_structs *pg)
+{
+	dsb_ish();
+	if (pg->fmt == &arm64_hv_paging)
+		asm volatile("tlbi alle2is" : : : "memory");
+	else
+		asm volatile("tlbi alle1is" : : : "memory");
+	dsb_ish();
+	isb();
+}
+
+void *arch_map_device(u64 phys, u64 size)
+{
+	unsigned long pages = DIV_ROUND_UP((phys & ~PAGE_MASK) + size,
+					   PAGE_SIZE);
+	u8 *virt = page_alloc(&remap_pool, pages);
+
+	if (!virt)
+		return NULL;
+	if (paging_map(&hv_paging, (u64)virt, phys & PAGE_MASK,
+		       pages * PAGE_SIZE,
+		       PAGE_FLAG_READ | PAGE_FLAG_WRITE | PAGE_FLAG_DEVICE)) {
+		page_free(&remap_pool, virt, pages);
+		return NULL;
+	}
+	return virt + (phys & ~PAGE_MASK);
+}
+
+int arch_init_early(void)
+{
+	const struct jailhouse_console *con = &system_config->debug_console;
+	unsigned long *bitmap;
+	u64 mmfr0;
+	void *uart;
+
+	bitmap = page_alloc(&mem_pool,
+			    DIV_ROUND_UP(page_pool_bitmap_bytes(REMAP_PAGES),
+					 PAGE_SIZE));
+	if (!bitmap)
+		return -ENOMEM;
+	page_pool_init(&remap_pool, REMAP_BASE, REMAP_PAGES, bitmap, false);
+
+	hv_paging.fmt = &arm64_hv_paging;
+	hv_paging.root = boot_pt_l0;
+	paging_flush_hook = flush_tlbs;
+
+	if (con->type == JAILHOUSE_CON_TYPE_PL011 &&
+	    (con->flags & JAILHOUSE_CON_ACCESS_MMIO)) {
+		uart = arch_map_device(con->address, 0x1000);
+		if (!uart)
+			return -ENOMEM;
+		uart_init(uart);
+		console_uart_ready = true;
+	}
+
+	mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	if ((mmfr0 & 0xf) < 2) {
+		printk("ERROR: physical address range below 40 bits\n");
+		return -ENODEV;
+	}
+	if (system_config->platform_info.arm.gic_version != 3) {
+		printk("ERROR: only GICv3 is supported\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+int arch_cpu_init(struct per_cpu *cpu)
+{
+	cpu->arch.mpidr = read_sysreg(mpidr_el1) & 0xff00ffffffUL;
+	return 0;
+}
+
+static unsigned long region_flags(const struct jailhouse_memory *mem)
+{
+	unsigned long flags = 0;
+
+	if (mem->flags & JAILHOUSE_MEM_READ)
+		flags |= PAGE_FLAG_READ;
+	if (mem->flags & JAILHOUSE_MEM_WRITE)
+		flags |= PAGE_FLAG_WRITE;
+	if (mem->flags & JAILHOUSE_MEM_EXECUTE)
+		flags |= PAGE_FLAG_EXEC;
+	if (mem->flags & JAILHOUSE_MEM_IO)
+		flags |= PAGE_FLAG_DEVICE;
+	if (mem->flags & JAILHOUSE_MEM_NO_HUGEPAGES)
+		flags |= PAGE_FLAG_NOHUGE;
+	return flags;
+}
+
+int arch_cell_create(struct cell *cell)
+{
+	const struct jailhouse_system *sys = system_config;
+	const struct jailhouse_memory *mem;
+	u64 gicr_size;
+	unsigned int n;
+	int err;
+
+	err = paging_create_root(&cell->arch.s2, &arm64_s2_paging);
+	if (err)
+		return err;
+
+	for_each_mem_region(mem, cell->config, n) {
+		if (mem->size == 0)
+			continue;
+		if (mem->virt_start + mem->size > (1ULL << STAGE2_IPA_BITS)) {
+			printk("ERROR: region 0x%llx beyond the guest address "
+			       "space\n", (unsigned long long)mem->virt_start);
+			return -ERANGE;
+		}
+		err = paging_map(&cell->arch.s2, mem->virt_start,
+				 mem->phys_start, mem->size,
+				 region_flags(mem));
+		if (err)
+			return err;
+	}
+
+	if (cell == &root_cell) {
+		/*
+		 * Milestone 1: the root cell keeps direct access to the GIC
+		 * distributor and its redistributors.
+		 */
+		gicr_size = (u64)arch_max_cpus() * GICR_STRIDE;
+		err = paging_map(&cell->arch.s2,
+				 sys->platform_info.arm.gicd_base,
+				 sys->platform_info.arm.gicd_base, GICD_SIZE,
+				 PAGE_FLAG_READ | PAGE_FLAG_WRITE |
+				 PAGE_FLAG_DEVICE);
+		if (!err)
+			err = paging_map(&cell->arch.s2,
+					 sys->platform_info.arm.gicr_base,
+					 sys->platform_info.arm.gicr_base,
+					 gicr_size, PAGE_FLAG_READ |
+					 PAGE_FLAG_WRITE | PAGE_FLAG_DEVICE);
+		/* the driver reads the console ring; read-only */
+		if (!err)
+			err = paging_map(&cell->arch.s2,
+					 paging_hv2phys(&hv_console),
+					 paging_hv2phys(&hv_console),
+					 PAGE_SIZE, PAGE_FLAG_READ);
+		if (err)
+			return err;
+	}
+
+	cell->arch.vttbr = paging_hv2phys(cell->arch.s2.root) |
+		((u64)cell->id << 48);
+	return 0;
+}
+
+void arch_cell_destroy(struct cell *cell)
+{
+	paging_destroy(&cell->arch.s2);
+}
+
+unsigned int arch_max_cpus(void)
+{
+	return hypervisor_header.max_cpus;
+}
+
+/* EL2 controls for running the CPU's cell at EL1. */
+void arch_setup_guest_el2(struct per_cpu *cpu)
+{
+	struct linux_el2_state *l = &cpu->arch.linux_el2;
+
+	write_sysreg(vtcr_el2, VTCR_EL2_VALUE);
+	write_sysreg(vttbr_el2, cpu->cell->arch.vttbr);
+	write_sysreg(cptr_el2, l->cptr);
+	write_sysreg(mdcr_el2, l->mdcr);
+	write_sysreg(cnthctl_el2, l->cnthctl);
+	isb();
+	write_sysreg(hcr_el2, l->hcr | HCR_VM | HCR_TSC | HCR_RW);
+	isb();
+	/* drop EL1 translations made without stage 2 */
+	asm volatile("tlbi alle1" : : : "memory");
+	asm volatile("dsb nsh" : : : "memory");
+	isb();
+}
+
+void arch_cpu_activate(struct per_cpu *cpu)
+{
+	struct linux_el2_state *l = &cpu->arch.linux_el2;
+	struct registers *regs = guest_regs(cpu);
+
+	l->hcr = read_sysreg(hcr_el2);
+	l->cptr = read_sysreg(cptr_el2);
+	l->mdcr = read_sysreg(mdcr_el2);
+	l->cnthctl = read_sysreg(cnthctl_el2);
+	l->vtcr = read_sysreg(vtcr_el2);
+	l->vttbr = read_sysreg(vttbr_el2);
+
+	hypervisor_header.arm_linux_hyp_vectors = regs->entry_vbar;
+
+	arch_setup_guest_el2(cpu);
+	regs->x[0] = 0;		/* the driver's entry call returns 0 */
+}
+
+void arch_cpu_on_resume(struct per_cpu *cpu)
+{
+	struct registers *regs = guest_regs(cpu);
+	unsigned int n;
+
+	/* the CPU was reset: EL2 comes up as it was first found */
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1));
+	write_sysreg(cntvoff_el2, 0);
+	arch_setup_guest_el2(cpu);
+
+	for (n = 0; n < 31; n++)
+		regs->x[n] = 0;
+	regs->x[0] = cpu->arch.cpu_on_context;
+	write_sysreg(elr_el2, cpu->arch.cpu_on_entry);
+	write_sysreg(spsr_el2, SPSR_EL1H_DAIF);
+	control_cpu_online(cpu, true);
+}
+
+void __noreturn arch_cpu_leave(struct per_cpu *cpu, long result)
+{
+	struct linux_el2_state *l = &cpu->arch.linux_el2;
+
+	if (cpu->activated) {
+		write_sysreg(hcr_el2, l->hcr);
+		write_sysreg(vttbr_el2, l->vttbr);
+		write_sysreg(vtcr_el2, l->vtcr);
+		write_sysreg(cptr_el2, l->cptr);
+		write_sysreg(mdcr_el2, l->mdcr);
+		write_sysreg(cnthctl_el2, l->cnthctl);
+		isb();
+		asm volatile("tlbi alle1" : : : "memory");
+		asm volatile("dsb nsh" : : : "memory");
+		cpu->activated = false;
+	}
+	arch_return_to_linux(result, guest_regs(cpu), hv_offset());
+}
+
+void __noreturn arch_cpu_park_failed(struct per_cpu *cpu)
+{
+	cpu->failed = true;
+	for (;;)
+		asm volatile("wfi");
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Traps from the cells (lower EL, AArch64) and faults of the hypervisor
+ * itself. An unhandled trap is reported with the registers on the
+ * hypervisor console; where it can be survived (an access to an address
+ * the cell has no mapping for) the access is ignored instead of stopping
+ * the CPU.
+ */
+#include <core/arch.h>
+#include <core/cell.h>
+#include <core/control.h>
+#include <core/percpu.h>
+#include <core/printk.h>
+#include <jailhouse/hypercall.h>
+#include <asm/arm64.h>
+#include <asm/processor.h>
+#include <asm/sysregs.h>
+
+static void dump_regs(struct registers *regs)
+{
+	unsigned int n;
+
+	for (n = 0; n < 31; n += 2)
+		if (n + 1 < 31)
+			printk(" x%-2u: %016llx  x%-2u: %016llx\n", n,
+			       (unsigned long long)regs->x[n], n + 1,
+			       (unsigned long long)regs->x[n + 1]);
+		else
+			printk(" x%-2u: %016llx\n", n,
+			       (unsigned long long)regs->x[n]);
+}
+
+static void report_trap(struct per_cpu *cpu, const char *what, u64 esr)
+{
+	printk("CPU %u: %s: ESR_EL2 %llx (EC 0x%x) ELR_EL2 %llx FAR_EL2 "
+	       "%llx HPFAR_EL2 %llx SPSR_EL2 %llx\n", cpu->cpu_id, what,
+	       (unsigned long long)esr, (unsigned int)ESR_EC(esr),
+	       (unsigned long long)read_sysreg(elr_el2),
+	       (unsigned long long)read_sysreg(far_el2),
+	       (unsigned long long)read_sysreg(hpfar_el2),
+	       (unsigned long long)read_sysreg(spsr_el2));
+}
+
+static void skip_instruction(void)
+{
+	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
+}
+
+/*
+ * A data abort on an address the cell has no mapping for. Reads return
+ * 0, writes are dropped, so that a stray access costs a message and not
+ * the machine.
+ */
+static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
+			u64 esr)
+{
+	u64 iss = ESR_ISS(esr);
+	u64 ipa = (read_sysreg(hpfar_el2) >> 4) << 12 |
+		(read_sysreg(far_el2) & 0xfff);
+	unsigned int reg;
+
+	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MMIO]++;
+	if (!(iss & DABT_ISV)) {
+		report_trap(cpu, "undecodable access to unmapped memory", esr);
+		dump_regs(regs);
+		arch_cpu_park_failed(cpu);
+	}
+	reg = DABT_SRT(iss);
+	printk("CPU %u: %s of unmapped address 0x%llx ignored (pc %llx)\n",
+	       cpu->cpu_id, (iss & DABT_WNR) ? "write" : "read",
+	       (unsigned long long)ipa,
+	       (unsigned long long)read_sysreg(elr_el2));
+	if (!(iss & DABT_WNR) && reg != 31)
+		regs->x[reg] = 0;
+	skip_instruction();
+}
+
+static void handle_hvc(struct per_cpu *cpu, struct registers *regs, u64 esr)
+{
+	if ((esr & 0xffff) != JAILHOUSE_HVC_IMM) {
+		/*
+		 * Linux's hyp stub calls (hvc #0) end up here while the
+		 * hypervisor is active: refuse them, it is not the stub.
+		 */
+		printk("CPU %u: hvc #0x%llx (x0 %llx) refused\n", cpu->cpu_id,
+		       (unsigned long long)(esr & 0xffff),
+		       (unsigned long long)regs->x[0]);
+		regs->x[0] = -ENOSYS;
+		return;
+	}
+	regs->x[0] = hypercall(cpu, regs->x[0], regs->x[1], regs->x[2]);
+}
+
+void arch_handle_sync(struct per_cpu *cpu)
+{
+	struct registers *regs = guest_regs(cpu);
+	u64 esr = read_sysreg(esr_el2);
+
+	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_TOTAL]++;
+
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+		handle_hvc(cpu, regs, esr);
+		break;
+	case EC_SMC64:
+		/* a trapped SMC returns to itself: step over it */
+		skip_instruction();
+		psci_handle_smc(cpu, regs);
+		break;
+	case EC_DABT_LOW:
+		handle_dabt(cpu, regs, esr);
+		break;
+	default:
+		report_trap(cpu, "unhandled trap", esr);
+		dump_regs(regs);
+		arch_cpu_park_failed(cpu);
+	}
+}
+
+void arch_handle_irq(struct per_cpu *cpu)
+{
+	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_TOTAL]++;
+	report_trap(cpu, "unexpected IRQ at EL2", read_sysreg(esr_el2));
+}
+
+void arch_handle_serror(struct per_cpu *cpu)
+{
+	report_trap(cpu, "SError", read_sysreg(esr_el2));
+	dump_regs(guest_regs(cpu));
+}
+
+void arch_handle_hyp_fault(struct registers *regs)
+{
+	u64 esr = read_sysreg(esr_el2);
+
+	printk("FATAL: hypervisor fault: ESR_EL2 %llx (EC 0x%x) ELR_EL2 %llx "
+	       "FAR_EL2 %llx\n", (unsigned long long)esr,
+	       (unsigned int)ESR_EC(esr),
+	       (unsigned long long)read_sysreg(elr_el2),
+	       (unsigned long long)read_sysreg(far_el2));
+	dump_regs(regs);
+	for (;;)
+		asm volatile("wfi");
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * System config checks (see core/config.h). The config comes from the
+ * root cell's user space through the driver: every field is checked
+ * before it steers a mapping, and the first problem is named.
+ */
+#include <core/config.h>
+#include <core/string.h>
+
+#define MEM_FLAGS_KNOWN (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE |	\
+	JAILHOUSE_MEM_EXECUTE | JAILHOUSE_MEM_DMA | JAILHOUSE_MEM_IO |	\
+	JAILHOUSE_MEM_COMM_REGION | JAILHOUSE_MEM_LOADABLE |		\
+	JAILHOUSE_MEM_ROOTSHARED | JAILHOUSE_MEM_NO_HUGEPAGES |		\
+	JAILHOUSE_MEM_IO_UNALIGNED | (0xfULL << JAILHOUSE_MEM_IO_WIDTH_SHIFT))
+
+/* Upper bounds that keep every array walk far from overflow. */
+#define MAX_MEM_REGIONS		4096
+#define MAX_IRQCHIPS		64
+
+int config_cpu_set(const struct jailhouse_cell_desc *cell, u64 *set)
+{
+	const u8 *bytes = jailhouse_cell_arrays(cell);
+	u32 n;
+
+	*set = 0;
+	for (n = 0; n < cell->cpu_set_size; n++) {
+		if (n < 8)
+			*set |= (u64)bytes[n] << (8 * n);
+		else if (bytes[n])
+			return -E2BIG;
+	}
+	return 0;
+}
+
+static bool overlaps(u64 a, u64 asize, u64 b, u64 bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+#define FAIL(err, text)			\
+	do {				\
+		*reason = (text);	\
+		return (err);		\
+	} while (0)
+
+int config_check_system(const struct jailhouse_system *sys,
+			const struct config_limits *lim, const char **reason)
+{
+	const struct jailhouse_cell_desc *root = &sys->root_cell;
+	const struct jailhouse_memory *mem;
+	u64 hv_start, hv_size, cpus, size;
+	unsigned int n;
+
+	if (lim->size < sizeof(*sys))
+		FAIL(-EINVAL, "system config truncated (header)");
+	if (memcmp(sys->signature, JAILHOUSE_SYSTEM_SIGNATURE,
+		   JAILHOUSE_SIGNATURE_SIZE))
+		FAIL(-EINVAL, "system config signature is not JHSYS");
+	if (sys->revision != JAILHOUSE_CONFIG_REVISION)
+		FAIL(-EINVAL, "system config revision is not 14");
+	if (sys->architecture != lim->arch)
+		FAIL(-EINVAL, "system config is for another architecture");
+	if (memcmp(root->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
+		   JAILHOUSE_SIGNATURE_SIZE))
+		FAIL(-EINVAL, "root cell signature is not JHCLL");
+	if (root->revision != JAILHOUSE_CONFIG_REVISION)
+		FAIL(-EINVAL, "root cell revision is not 14");
+	if (strnlen(root->name, sizeof(root->name)) == sizeof(root->name))
+		FAIL(-EINVAL, "root cell name not terminated");
+
+	if (root->num_memory_regions > MAX_MEM_REGIONS ||
+	    root->num_irqchips > MAX_IRQCHIPS ||
+	    root->cpu_set_size > 4096 || root->num_pci_devices > 4096 ||
+	    root->num_pci_caps > 65536 || root->num_cache_regions > 4096 ||
+	    root->num_pio_regions > 4096 || root->num_stream_ids > 4096)
+		FAIL(-E2BIG, "root cell array count out of range");
+	size = jailhouse_system_config_size(sys);
+	if (size > lim->size)
+		FAIL(-EINVAL, "system config truncated (arrays)");
+
+	hv_start = sys->hypervisor_memory.phys_start;
+	hv_size = sys->hypervisor_memory.size;
+	if (hv_start != lim->hv_phys)
+		FAIL(-EINVAL, "hypervisor memory is not where it was loaded");
+	if (hv_start & (lim->hv_align - 1) || hv_size & (lim->hv_align - 1))
+		FAIL(-EINVAL, "hypervisor memory misaligned");
+	if (hv_size < lim->hv_size_min)
+		FAIL(-ENOMEM, "hypervisor memory too small");
+	if (hv_start + hv_size < hv_start)
+		FAIL(-ERANGE, "hypervisor memory wraps around");
+
+	if (root->cpu_set_size == 0)
+		FAIL(-EINVAL, "root cell has no CPU set");
+	if (config_cpu_set(root, &cpus))
+		FAIL(-E2BIG, "root cell lists CPUs beyond 63");
+	if (cpus == 0)
+		FAIL(-EINVAL, "root cell has no CPU");
+	if (lim->max_cpus < 64 && (cpus >> lim->max_cpus))
+		FAIL(-ERANGE, "root cell CPU beyond the prepared CPU areas");
+
+	for (n = 0, mem = jailhouse_cell_mem_regions(root);
+	     n < root->num_memory_regions; n++, mem++) {
+		if (mem->size == 0)
+			continue;	/* an unused placeholder */
+		if (mem->flags & ~MEM_FLAGS_KNOWN)
+			FAIL(-EINVAL, "memory region with unknown flags");
+		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
+			FAIL(-EINVAL, "comm region in the root cell");
+		if (JAILHOUSE_MEMORY_IS_SUBPAGE(mem) ||
+		    mem->phys_start & 0xfff)
+			FAIL(-EINVAL, "sub-page memory region in the root cell");
+		if (mem->phys_start + mem->size < mem->phys_start ||
+		    mem->virt_start + mem->size < mem->virt_start)
+			FAIL(-ERANGE, "memory region wraps around");
+		if (overlaps(mem->phys_start, mem->size, hv_start, hv_size))
+			FAIL(-EINVAL,
+			     "memory region overlaps the hypervisor memory");
+	}
+	return 0;
+}

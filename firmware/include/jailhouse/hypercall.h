@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Hypercall numbers and arguments (ABI.md, upstream compatible).
+ *
+ * arm64: `hvc #0x4a48`, x0 = code in and result out, x1 = argument 1,
+ * x2 = argument 2; x1..x3 may be clobbered. Results >= 0 are values,
+ * negative ones are Linux errno values.
+ */
+#ifndef _JAILHOUSE_HYPERCALL_H
+#define _JAILHOUSE_HYPERCALL_H
+
+#define JAILHOUSE_HVC_IMM			0x4a48
+
+#define JAILHOUSE_HC_DISABLE			0
+#define JAILHOUSE_HC_CELL_CREATE		1
+#define JAILHOUSE_HC_CELL_START			2
+#define JAILHOUSE_HC_CELL_SET_LOADABLE		3
+#define JAILHOUSE_HC_CELL_DESTROY		4
+#define JAILHOUSE_HC_HYPERVISOR_GET_INFO	5
+#define JAILHOUSE_HC_CELL_GET_STATE		6
+#define JAILHOUSE_HC_CPU_GET_INFO		7
+#define JAILHOUSE_HC_DEBUG_CONSOLE_PUTC		8
+
+/* HYPERVISOR_GET_INFO types */
+#define JAILHOUSE_INFO_MEM_POOL_SIZE		0
+#define JAILHOUSE_INFO_MEM_POOL_USED		1
+#define JAILHOUSE_INFO_REMAP_POOL_SIZE		2
+#define JAILHOUSE_INFO_REMAP_POOL_USED		3
+#define JAILHOUSE_INFO_NUM_CELLS		4
+
+/* CPU_GET_INFO types */
+#define JAILHOUSE_CPU_INFO_STATE		0
+#define JAILHOUSE_CPU_INFO_STAT_BASE		1000
+
+#define JAILHOUSE_CPU_RUNNING			0
+#define JAILHOUSE_CPU_FAILED			2
+
+/* Per-CPU statistics: generic ones first, then arm64's. */
+#define JAILHOUSE_CPU_STAT_VMEXITS_TOTAL	0
+#define JAILHOUSE_CPU_STAT_VMEXITS_MMIO		1
+#define JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT	2
+#define JAILHOUSE_CPU_STAT_VMEXITS_HYPERCALL	3
+#define JAILHOUSE_GENERIC_CPU_STATS		4
+#define JAILHOUSE_CPU_STAT_VMEXITS_MAINTENANCE	4
+#define JAILHOUSE_CPU_STAT_VMEXITS_VIRQ		5
+#define JAILHOUSE_CPU_STAT_VMEXITS_VSGI		6
+#define JAILHOUSE_CPU_STAT_VMEXITS_PSCI		7
+#define JAILHOUSE_CPU_STAT_VMEXITS_SMCCC	8
+#define JAILHOUSE_NUM_CPU_STATS			9
+
+/* Cell states, as in the comm region */
+#define JAILHOUSE_CELL_RUNNING			0
+#define JAILHOUSE_CELL_RUNNING_LOCKED		1
+#define JAILHOUSE_CELL_SHUT_DOWN		2
+#define JAILHOUSE_CELL_FAILED			3
+#define JAILHOUSE_CELL_FAILED_COMM_REV		4
+
+#endif /* !_JAILHOUSE_HYPERCALL_H */

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* PSCI, halting and the hypercall console. */
+#include <inmate.h>
+#include <asm/sysregs.h>
+#include "../../lib/internal.h"
+
+#define JAILHOUSE_HVC_IMM		"0x4a48"
+#define JAILHOUSE_HC_DEBUG_CONSOLE_PUTC	8
+
+extern unsigned int boot_el;
+
+/* What secondary_entry in start.S expects behind the context id. */
+struct cpu_boot {
+	u64 stack_top;
+	void (*entry)(void *arg);
+	void *arg;
+};
+
+void secondary_entry(void);
+void secondary_c_entry(struct cpu_boot *boot);
+
+void cpu_relax(void)
+{
+	/*
+	 * yield, not a plain spin: QEMU -icount runs all vCPUs round-robin
+	 * on one thread, and a CPU spinning without it can starve the one it
+	 * waits for.
+	 */
+	__asm__ __volatile__("yield" : : : "memory");
+}
+
+u64 cpu_mpidr(void)
+{
+	return read_sysreg("mpidr_el1") & 0xff00ffffffULL;
+}
+
+long arch_hypercall_putc(char c)
+{
+	register u64 x0 __asm__("x0") = JAILHOUSE_HC_DEBUG_CONSOLE_PUTC;
+	register u64 x1 __asm__("x1") = (u8)c;
+
+	__asm__ __volatile__("hvc #" JAILHOUSE_HVC_IMM
+			     : "+r"(x0) : "r"(x1) : "x2", "x3", "memory");
+	return (long)x0;
+}
+
+long psci_call(u32 fn, u64 a1, u64 a2, u64 a3)
+{
+	register u64 x0 __asm__("x0") = fn;
+	register u64 x1 __asm__("x1") = a1;
+	register u64 x2 __asm__("x2") = a2;
+	register u64 x3 __asm__("x3") = a3;
+
+	/*
+	 * Jailhouse and QEMU with virtualization=on (we were entered at EL2)
+	 * take PSCI over SMC; QEMU without EL2 offers it over HVC.
+	 */
+	if (comm_region || boot_el == 2)
+		__asm__ __volatile__("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2),
+				     "+r"(x3) : : "memory");
+	else
+		__asm__ __volatile__("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2),
+				     "+r"(x3) : : "memory");
+	return (long)x0;
+}
+
+long cpu_start(u64 mpidr, void (*entry)(void *arg), void *arg,
+	       size_t stack_size)
+{
+	struct cpu_boot *boot = zalloc(sizeof(*boot), 16);
+	u8 *stack;
+
+	if (!stack_size)
+		stack_size = 4096;
+	stack = alloc(stack_size, 16);
+	if (!boot || !stack)
+		return -12;	/* -ENOMEM */
+	boot->stack_top = (uintptr_t)stack + stack_size;
+	boot->entry = entry;
+	boot->arg = arg;
+	/* The new CPU runs with caches off: make the block visible first. */
+	dsb(sy);
+	/* Context id in x3 for PSCI; Jailhouse hands it over in x1. */
+	return psci_call(PSCI_CPU_ON_64, mpidr, (uintptr_t)secondary_entry,
+			 (uintptr_t)boot);
+}
+
+void secondary_c_entry(struct cpu_boot *boot)
+{
+	if (gic_ready())
+		gic_cpu_init();
+	boot->entry(boot->arg);
+}
+
+void halt(void)
+{
+	irqs_disable();
+	for (;;)
+		wfi();
+}
+
+void cpu_off(void)
+{
+	irqs_disable();
+	psci_call(PSCI_CPU_OFF, 0, 0, 0);
+	halt();
+}
+
+void system_off(void)
+{
+	irqs_disable();
+	psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+	halt();
+}

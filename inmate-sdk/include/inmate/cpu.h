@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* CPUs: identification, start-up through PSCI, halting. */
+#ifndef _INMATE_CPU_H
+#define _INMATE_CPU_H
+
+#include <inmate/types.h>
+
+#define PSCI_VERSION		0x84000000
+#define PSCI_CPU_OFF		0x84000002
+#define PSCI_CPU_ON_64		0xc4000003
+#define PSCI_SYSTEM_OFF		0x84000008
+
+/* Affinity fields of MPIDR_EL1: what PSCI CPU_ON takes as the target. */
+u64 cpu_mpidr(void);
+
+/* A raw PSCI call over the conduit the environment offers. */
+long psci_call(u32 fn, u64 a1, u64 a2, u64 a3);
+
+/*
+ * Start another CPU of the cell at entry(arg) on a fresh stack of
+ * stack_size bytes (0: 4 KiB) taken from the heap. Returns the PSCI result
+ * (0 on success). The new CPU gets the exception vectors and, if the GIC
+ * is set up, its CPU interface before entry runs.
+ */
+long cpu_start(u64 mpidr, void (*entry)(void *arg), void *arg,
+	       size_t stack_size);
+
+/* Mask interrupts and sleep forever. */
+void __attribute__((noreturn)) halt(void);
+/* PSCI CPU_OFF, falling back to halt(). */
+void __attribute__((noreturn)) cpu_off(void);
+/* PSCI SYSTEM_OFF (ends a bare QEMU run), falling back to halt(). */
+void __attribute__((noreturn)) system_off(void);
+
+/* Hint for spin loops (the arm64 yield instruction). */
+void cpu_relax(void);
+
+/* Which build target this image is: "cell" or "bare". */
+const char *inmate_target(void);
+
+#endif /* !_INMATE_CPU_H */

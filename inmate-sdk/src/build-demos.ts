@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The workspace build of the demos, through the same builder as
+ * `jailhouse inmate build`: cell images and load maps into out/inmates/
+ * (staged to usr/share/jailhouse/inmates/), bare ELFs and images into
+ * out/bare/.
+ */
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildInmate } from './builder.js';
+import { InmateError } from './errors.js';
+import { findSdkRoot } from './sdk.js';
+
+async function main(): Promise<void> {
+	const sdk = findSdkRoot();
+	const out = join(sdk, 'out');
+	const demos = readdirSync(join(sdk, 'demos')).sort();
+	// Only what this build produced gets staged; objects in out/build stay for incremental builds.
+	for (const d of ['inmates', 'bare']) {
+		rmSync(join(out, d), { recursive: true, force: true });
+		mkdirSync(join(out, d), { recursive: true });
+	}
+	for (const d of demos) {
+		const r = await buildInmate({
+			dir: join(sdk, 'demos', d),
+			outDir: join(out, 'build', d),
+			sdkRoot: sdk,
+			log: (l) => console.log(l),
+		});
+		for (const t of r.targets) {
+			const dest = join(out, t.target === 'cell' ? 'inmates' : 'bare');
+			const files = t.target === 'cell' ? [t.image, t.loadMap] : [t.elf, t.image, t.loadMap];
+			for (const f of files) copyFileSync(f, join(dest, f.slice(f.lastIndexOf('/') + 1)));
+		}
+		console.log(`inmate-sdk: ${r.manifest.name}: ${r.targets.map((t) => t.target).join(', ')}`);
+	}
+}
+
+main().catch((err: unknown) => {
+	console.error(err instanceof InmateError ? `inmate-sdk: ${err.message}` : err);
+	process.exit(1);
+});
