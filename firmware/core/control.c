@@ -53,6 +53,16 @@ static long hc_disable(struct per_cpu *cpu)
 	       __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE))
 		cpu_relax();
 
+	printk("CPU %u: exits %u (mmio %u, hypercall %u, maintenance %u, "
+	       "virq %u, vsgi %u, psci %u, smccc %u)\n", cpu->cpu_id,
+	       cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_TOTAL],
+	       cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MMIO],
+	       cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_HYPERCALL],
+	       cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MAINTENANCE],
+	       cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VIRQ],
+	       cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VSGI],
+	       cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_PSCI],
+	       cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_SMCCC]);
 	arch_cpu_leave(cpu, 0);
 }
 

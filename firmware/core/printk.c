@@ -5,6 +5,7 @@
  */
 #include <core/printk.h>
 #include <core/arch.h>
+#include <core/string.h>
 #include <jailhouse/header.h>
 #include <asm/processor.h>
 #include <asm/spinlock.h>
@@ -31,7 +32,7 @@ static void put(struct outbuf *o, char c)
 }
 
 static void put_num(struct outbuf *o, unsigned long long v, unsigned int base,
-		    bool upper, bool neg, int width, char pad)
+		    bool upper, bool neg, int width, char pad, bool left)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -49,6 +50,14 @@ static void put_num(struct outbuf *o, unsigned long long v, unsigned int base,
 			tmp[n++] = '-';
 		}
 	}
+	if (left) {
+		width -= n;
+		while (n)
+			put(o, tmp[--n]);
+		while (width-- > 0)
+			put(o, ' ');
+		return;
+	}
 	while (width-- > n)
 		put(o, pad);
 	while (n)
@@ -61,7 +70,8 @@ int vsnprintk(char *buf, size_t size, const char *fmt, __builtin_va_list ap)
 	unsigned long long uv;
 	long long sv;
 	const char *s;
-	int width, lng;
+	int width, lng, len;
+	bool left;
 	char pad;
 
 	for (; *fmt; fmt++) {
@@ -73,6 +83,11 @@ int vsnprintk(char *buf, size_t size, const char *fmt, __builtin_va_list ap)
 		pad = ' ';
 		width = 0;
 		lng = 0;
+		left = false;
+		if (*fmt == '-') {
+			left = true;
+			fmt++;
+		}
 		if (*fmt == '0') {
 			pad = '0';
 			fmt++;
@@ -90,7 +105,8 @@ int vsnprintk(char *buf, size_t size, const char *fmt, __builtin_va_list ap)
 				   __builtin_va_arg(ap, int);
 			uv = sv < 0 ? -(unsigned long long)sv :
 				     (unsigned long long)sv;
-			put_num(&o, uv, 10, false, sv < 0, width, pad);
+			put_num(&o, uv, 10, false, sv < 0, width, pad,
+				left);
 			break;
 		case 'u':
 		case 'x':
@@ -98,21 +114,25 @@ int vsnprintk(char *buf, size_t size, const char *fmt, __builtin_va_list ap)
 			uv = lng ? __builtin_va_arg(ap, unsigned long long) :
 				   __builtin_va_arg(ap, unsigned int);
 			put_num(&o, uv, *fmt == 'u' ? 10 : 16, *fmt == 'X',
-				false, width, pad);
+				false, width, pad, left);
 			break;
 		case 'p':
 			uv = (uintptr_t)__builtin_va_arg(ap, void *);
 			put(&o, '0');
 			put(&o, 'x');
-			put_num(&o, uv, 16, false, false, width, pad);
+			put_num(&o, uv, 16, false, false, width, pad, left);
 			break;
 		case 's':
 			s = __builtin_va_arg(ap, const char *);
 			if (!s)
 				s = "(null)";
+			len = (int)strnlen(s, 1024);
+			if (!left)
+				while (width-- > len)
+					put(&o, ' ');
 			for (; *s; s++, width--)
 				put(&o, *s);
-			while (width-- > 0)
+			while (left && width-- > 0)
 				put(&o, ' ');
 			break;
 		case 'c':

@@ -12,6 +12,7 @@
 #include <core/printk.h>
 #include <jailhouse/header.h>
 #include <asm/arm64.h>
+#include <asm/gicv3.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
 #include <asm/processor.h>
@@ -103,13 +104,13 @@ int arch_init_early(void)
 		printk("ERROR: only GICv3 is supported\n");
 		return -ENODEV;
 	}
-	return 0;
+	return gicv3_init();
 }
 
 int arch_cpu_init(struct per_cpu *cpu)
 {
 	cpu->arch.mpidr = read_sysreg(mpidr_el1) & 0xff00ffffffUL;
-	return 0;
+	return gicv3_cpu_init(cpu);
 }
 
 static unsigned long region_flags(const struct jailhouse_memory *mem)
@@ -209,7 +210,8 @@ void arch_setup_guest_el2(struct per_cpu *cpu)
 	write_sysreg(mdcr_el2, l->mdcr);
 	write_sysreg(cnthctl_el2, l->cnthctl);
 	isb();
-	write_sysreg(hcr_el2, l->hcr | HCR_VM | HCR_TSC | HCR_RW);
+	write_sysreg(hcr_el2, l->hcr | HCR_VM | HCR_TSC | HCR_RW | HCR_IMO |
+		     HCR_FMO);
 	isb();
 	/* drop EL1 translations made without stage 2 */
 	asm volatile("tlbi alle1" : : : "memory");
@@ -231,6 +233,7 @@ void arch_cpu_activate(struct per_cpu *cpu)
 
 	hypervisor_header.arm_linux_hyp_vectors = regs->entry_vbar;
 
+	gicv3_cpu_activate(cpu, false);
 	arch_setup_guest_el2(cpu);
 	regs->x[0] = 0;		/* the driver's entry call returns 0 */
 }
@@ -244,6 +247,7 @@ void arch_cpu_on_resume(struct per_cpu *cpu)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1));
 	write_sysreg(cntvoff_el2, 0);
+	gicv3_cpu_activate(cpu, true);
 	arch_setup_guest_el2(cpu);
 
 	for (n = 0; n < 31; n++)
@@ -259,6 +263,7 @@ void __noreturn arch_cpu_leave(struct per_cpu *cpu, long result)
 	struct linux_el2_state *l = &cpu->arch.linux_el2;
 
 	if (cpu->activated) {
+		gicv3_cpu_deactivate(cpu);
 		write_sysreg(hcr_el2, l->hcr);
 		write_sysreg(vttbr_el2, l->vttbr);
 		write_sysreg(vtcr_el2, l->vtcr);

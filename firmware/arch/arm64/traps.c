@@ -13,6 +13,7 @@
 #include <core/printk.h>
 #include <jailhouse/hypercall.h>
 #include <asm/arm64.h>
+#include <asm/gicv3.h>
 #include <asm/processor.h>
 #include <asm/sysregs.h>
 
@@ -91,6 +92,34 @@ static void handle_hvc(struct per_cpu *cpu, struct registers *regs, u64 esr)
 	regs->x[0] = hypercall(cpu, regs->x[0], regs->x[1], regs->x[2]);
 }
 
+/* ISS of a trapped MSR/MRS: Op0 Op2 Op1 CRn Rt CRm Direction */
+#define SYS_OP0(iss)	(((iss) >> 20) & 3)
+#define SYS_OP2(iss)	(((iss) >> 17) & 7)
+#define SYS_OP1(iss)	(((iss) >> 14) & 7)
+#define SYS_CRN(iss)	(((iss) >> 10) & 0xf)
+#define SYS_RT(iss)	(((iss) >> 5) & 0x1f)
+#define SYS_CRM(iss)	(((iss) >> 1) & 0xf)
+#define SYS_READ	1
+
+static void handle_sysreg(struct per_cpu *cpu, struct registers *regs,
+			  u64 esr)
+{
+	u64 iss = ESR_ISS(esr);
+	unsigned int rt = SYS_RT(iss);
+	u64 val = rt == 31 ? 0 : regs->x[rt];
+
+	/* ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1 writes */
+	if (SYS_OP0(iss) == 3 && SYS_OP1(iss) == 0 && SYS_CRN(iss) == 12 &&
+	    SYS_CRM(iss) == 11 && SYS_OP2(iss) >= 5 && !(iss & SYS_READ)) {
+		gicv3_handle_sgi_write(cpu, SYS_OP2(iss), val);
+		skip_instruction();
+		return;
+	}
+	report_trap(cpu, "unhandled system register access", esr);
+	dump_regs(regs);
+	arch_cpu_park_failed(cpu);
+}
+
 void arch_handle_sync(struct per_cpu *cpu)
 {
 	struct registers *regs = guest_regs(cpu);
@@ -110,6 +139,9 @@ void arch_handle_sync(struct per_cpu *cpu)
 	case EC_DABT_LOW:
 		handle_dabt(cpu, regs, esr);
 		break;
+	case EC_SYS64:
+		handle_sysreg(cpu, regs, esr);
+		break;
 	default:
 		report_trap(cpu, "unhandled trap", esr);
 		dump_regs(regs);
@@ -120,7 +152,7 @@ void arch_handle_sync(struct per_cpu *cpu)
 void arch_handle_irq(struct per_cpu *cpu)
 {
 	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_TOTAL]++;
-	report_trap(cpu, "unexpected IRQ at EL2", read_sysreg(esr_el2));
+	gicv3_handle_irq(cpu);
 }
 
 void arch_handle_serror(struct per_cpu *cpu)

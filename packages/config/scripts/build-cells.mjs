@@ -55,7 +55,7 @@ try {
 			console.log(`build-cells: ${relative(root, join(outDir, name))} (${bytes.length} bytes)`);
 		}
 	}
-	for (const f of readdirSync(outDir)) if (!written.has(f) && !failed) rmSync(join(outDir, f), { force: true });
+	for (const f of readdirSync(outDir)) if (f.endsWith('.cell') && !written.has(f) && !failed) rmSync(join(outDir, f), { force: true });
 	writeAtomic(join(root, 'out', 'config.schema.json'), `${JSON.stringify(configJsonSchema(), null, '\t')}\n`);
 } catch (e) {
 	if (!(e instanceof ConfigError)) throw e;

@@ -43,7 +43,16 @@ struct arch_per_cpu {
 	/* where a CPU brought up by PSCI CPU_ON enters the guest */
 	u64 cpu_on_entry;
 	u64 cpu_on_context;
+	/* GICv3 */
 	bool gic_virtualised;
+	unsigned int num_lrs;
+	u8 *redist;			/* this CPU's redistributor */
+	struct {
+		u64 ctlr;
+	} linux_gic;
+	/* interrupts waiting for a free list register */
+	bool pending_irqs_any;
+	u64 pending_irqs[16];
 };
 #endif /* !__ASSEMBLER__ */
 

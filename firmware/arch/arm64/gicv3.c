@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * GICv3 CPU interface virtualisation.
+ *
+ * With HCR_EL2.IMO/FMO set, physical interrupts are taken at EL2. The
+ * hypervisor acknowledges them, drops their priority (EOImode 1) and
+ * injects them into the cell through the list registers. Peripheral
+ * interrupts are injected with the hardware bit, so the guest's
+ * deactivation of the virtual interrupt deactivates the physical one.
+ * SGIs are deactivated physically at once and injected as purely
+ * virtual interrupts; the guest's SGI writes (ICC_SGI1R_EL1) trap and are
+ * replayed physically. When all list registers are in use, interrupts
+ * wait in a per-CPU bitmap and the underflow maintenance interrupt asks
+ * for a refill.
+ *
+ * The distributor and the redistributors stay directly accessible to the
+ * root cell in this milestone.
+ */
+#include <core/cell.h>
+#include <core/control.h>
+#include <jailhouse/header.h>
+#include <core/percpu.h>
+#include <core/printk.h>
+#include <asm/arm64.h>
+#include <asm/gicv3.h>
+#include <asm/processor.h>
+
+#define GICR_STRIDE		0x20000
+#define GICR_TYPER		0x0008
+#define GICR_TYPER_LAST		(1UL << 4)
+#define GICR_SGI_BASE		0x10000
+#define GICR_ISENABLER0		0x0100
+#define GICR_ICENABLER0		0x0180
+#define GICR_ISPENDR0		0x0200
+
+#define ICH_HCR_EN		(1UL << 0)
+#define ICH_HCR_UIE		(1UL << 1)
+
+#define ICH_LR_VINTID(lr)	((lr) & 0xffffffffUL)
+#define ICH_LR_PINTID_SHIFT	32
+#define ICH_LR_PRIO_SHIFT	48
+#define ICH_LR_GROUP1		(1UL << 60)
+#define ICH_LR_HW		(1UL << 61)
+#define ICH_LR_PENDING		(1UL << 62)
+#define ICH_LR_ACTIVE		(1UL << 63)
+#define ICH_LR_STATE		(3UL << 62)
+
+#define ICC_CTLR_CBPR		(1UL << 0)
+#define ICC_CTLR_EOIMODE	(1UL << 1)
+
+#define VMCR_VENG0		(1UL << 0)
+#define VMCR_VENG1		(1UL << 1)
+#define VMCR_VCBPR		(1UL << 4)
+#define VMCR_VEOIM		(1UL << 9)
+#define VMCR_VBPR1_SHIFT	18
+#define VMCR_VBPR0_SHIFT	21
+#define VMCR_VPMR_SHIFT		24
+
+#define IRQ_PRIO_DEFAULT	0xa0
+#define SPURIOUS_FIRST		1020
+
+static u8 *gicr_base;
+static unsigned int maintenance_irq;
+
+/* ICH_LR<n>_EL2: S3_4_C12_C12_<n> for 0..7, S3_4_C12_C13_<n-8> above */
+#define LR_REG(i)	S3_4_C12_C1##i
+
+#define LR_CASES(op)							\
+	op(0, 2_0) op(1, 2_1) op(2, 2_2) op(3, 2_3)			\
+	op(4, 2_4) op(5, 2_5) op(6, 2_6) op(7, 2_7)			\
+	op(8, 3_0) op(9, 3_1) op(10, 3_2) op(11, 3_3)			\
+	op(12, 3_4) op(13, 3_5) op(14, 3_6) op(15, 3_7)
+
+static u64 read_lr(unsigned int n)
+{
+	switch (n) {
+#define READ_LR(i, enc) case i: return read_sysreg(LR_REG(enc));
+	LR_CASES(READ_LR)
+#undef READ_LR
+	}
+	return 0;
+}
+
+static void write_lr(unsigned int n, u64 val)
+{
+	switch (n) {
+#define WRITE_LR(i, enc) case i: write_sysreg(LR_REG(enc), val); break;
+	LR_CASES(WRITE_LR)
+#undef WRITE_LR
+	}
+}
+
+static unsigned int num_lrs(void)
+{
+	return (read_sysreg(S3_4_C12_C11_1) & 0xf) + 1;	/* ICH_VTR_EL2 */
+}
+
+int gicv3_init(void)
+{
+	const struct jailhouse_system *sys = system_config;
+
+	gicr_base = arch_map_device(sys->platform_info.arm.gicr_base,
+				    (u64)hypervisor_header.max_cpus *
+				    GICR_STRIDE);
+	if (!gicr_base)
+		return -ENOMEM;
+	maintenance_irq = sys->platform_info.arm.maintenance_irq;
+	if (maintenance_irq < 16 || maintenance_irq >= 32) {
+		printk("ERROR: maintenance IRQ %u is not a PPI\n",
+		       maintenance_irq);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* This CPU's redistributor: the frame whose affinity matches MPIDR. */
+static u8 *own_redist(struct per_cpu *cpu)
+{
+	u64 mpidr = cpu->arch.mpidr;
+	u64 aff = (mpidr & 0xffffff) | ((mpidr >> 32) & 0xff) << 24;
+	unsigned int n;
+	u64 typer;
+
+	for (n = 0; n < hypervisor_header.max_cpus; n++) {
+		typer = *(volatile u64 *)(gicr_base + n * GICR_STRIDE +
+					  GICR_TYPER);
+		if ((typer >> 32) == aff)
+			return gicr_base + n * GICR_STRIDE;
+		if (typer & GICR_TYPER_LAST)
+			break;
+	}
+	return NULL;
+}
+
+static void set_ppi_enable(struct per_cpu *cpu, unsigned int irq, bool on)
+{
+	u8 *redist = cpu->arch.redist;
+
+	if (!redist)
+		return;
+	*(volatile u32 *)(redist + GICR_SGI_BASE +
+			  (on ? GICR_ISENABLER0 : GICR_ICENABLER0)) = 1U << irq;
+}
+
+int gicv3_cpu_init(struct per_cpu *cpu)
+{
+	cpu->arch.redist = own_redist(cpu);
+	if (!cpu->arch.redist) {
+		printk("ERROR: CPU %u: no GIC redistributor for MPIDR %llx\n",
+		       cpu->cpu_id, (unsigned long long)cpu->arch.mpidr);
+		return -ENODEV;
+	}
+	cpu->arch.num_lrs = num_lrs();
+	return 0;
+}
+
+static void clear_lrs(struct per_cpu *cpu)
+{
+	unsigned int n;
+
+	for (n = 0; n < cpu->arch.num_lrs; n++)
+		write_lr(n, 0);
+}
+
+/*
+ * Moves the guest's view of the CPU interface (the physical registers it
+ * programmed so far, or nothing after a reset) into the virtual one, and
+ * prepares the physical interface for EL2.
+ */
+void gicv3_cpu_activate(struct per_cpu *cpu, bool from_reset)
+{
+	u64 vmcr = 0, ctlr;
+
+	if (from_reset) {
+		/* what the Linux hyp stub does at boot: sysreg access */
+		write_sysreg(S3_4_C12_C9_5, 0xf);	/* ICC_SRE_EL2 */
+		isb();
+	} else {
+		ctlr = read_sysreg(S3_0_C12_C12_4);	/* ICC_CTLR_EL1 */
+		vmcr |= (read_sysreg(S3_0_C4_C6_0) & 0xff) <<
+			VMCR_VPMR_SHIFT;		/* ICC_PMR_EL1 */
+		vmcr |= (read_sysreg(S3_0_C12_C8_3) & 7) <<
+			VMCR_VBPR0_SHIFT;		/* ICC_BPR0_EL1 */
+		vmcr |= (read_sysreg(S3_0_C12_C12_3) & 7) <<
+			VMCR_VBPR1_SHIFT;		/* ICC_BPR1_EL1 */
+		if (read_sysreg(S3_0_C12_C12_6) & 1)	/* ICC_IGRPEN0_EL1 */
+			vmcr |= VMCR_VENG0;
+		if (read_sysreg(S3_0_C12_C12_7) & 1)	/* ICC_IGRPEN1_EL1 */
+			vmcr |= VMCR_VENG1;
+		if (ctlr & ICC_CTLR_EOIMODE)
+			vmcr |= VMCR_VEOIM;
+		if (ctlr & ICC_CTLR_CBPR)
+			vmcr |= VMCR_VCBPR;
+		cpu->arch.linux_gic.ctlr = ctlr;
+	}
+
+	clear_lrs(cpu);
+	cpu->arch.pending_irqs_any = false;
+	write_sysreg(S3_4_C12_C11_7, vmcr);		/* ICH_VMCR_EL2 */
+	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN);	/* ICH_HCR_EL2 */
+
+	/* EL2 takes every interrupt, drops priority, guest deactivates */
+	write_sysreg(S3_0_C4_C6_0, 0xff);		/* ICC_PMR_EL1 */
+	write_sysreg(S3_0_C12_C12_4, read_sysreg(S3_0_C12_C12_4) |
+		     ICC_CTLR_EOIMODE);
+	write_sysreg(S3_0_C12_C12_7, 1);		/* ICC_IGRPEN1_EL1 */
+	isb();
+	set_ppi_enable(cpu, maintenance_irq, true);
+	cpu->arch.gic_virtualised = true;
+}
+
+static void raise_sgi_self(struct per_cpu *cpu, unsigned int sgi)
+{
+	u64 mpidr = cpu->arch.mpidr;
+	u64 val = (1UL << (mpidr & 0xf)) | (((mpidr >> 8) & 0xff) << 16) |
+		(((mpidr >> 16) & 0xff) << 32) |
+		(((mpidr >> 32) & 0xff) << 48) | ((u64)sgi << 24);
+
+	write_sysreg(S3_0_C12_C11_5, val);		/* ICC_SGI1R_EL1 */
+	isb();
+}
+
+/* Hands a still-undelivered interrupt back to the physical GIC. */
+static void give_back(struct per_cpu *cpu, unsigned int irq)
+{
+	if (irq < 16) {
+		raise_sgi_self(cpu, irq);
+	} else {
+		/* level sources assert again; edge ones are made pending */
+		if (irq < 32 && cpu->arch.redist)
+			*(volatile u32 *)(cpu->arch.redist + GICR_SGI_BASE +
+					  GICR_ISPENDR0) = 1U << irq;
+		write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR_EL1 */
+	}
+}
+
+void gicv3_cpu_deactivate(struct per_cpu *cpu)
+{
+	u64 vmcr, lr, ctlr;
+	unsigned int n;
+
+	if (!cpu->arch.gic_virtualised)
+		return;
+	for (n = 0; n < cpu->arch.num_lrs; n++) {
+		lr = read_lr(n);
+		if (lr & ICH_LR_PENDING)
+			give_back(cpu, ICH_LR_VINTID(lr));
+	}
+	for (n = 0; n < 1024; n++)
+		if (cpu->arch.pending_irqs[n / 64] & (1UL << (n % 64)))
+			give_back(cpu, n);
+	clear_lrs(cpu);
+	set_ppi_enable(cpu, maintenance_irq, false);
+
+	vmcr = read_sysreg(S3_4_C12_C11_7);
+	write_sysreg(S3_0_C4_C6_0, (vmcr >> VMCR_VPMR_SHIFT) & 0xff);
+	write_sysreg(S3_0_C12_C8_3, (vmcr >> VMCR_VBPR0_SHIFT) & 7);
+	write_sysreg(S3_0_C12_C12_3, (vmcr >> VMCR_VBPR1_SHIFT) & 7);
+	write_sysreg(S3_0_C12_C12_6, !!(vmcr & VMCR_VENG0));
+	write_sysreg(S3_0_C12_C12_7, !!(vmcr & VMCR_VENG1));
+	ctlr = read_sysreg(S3_0_C12_C12_4) & ~(ICC_CTLR_EOIMODE |
+					       ICC_CTLR_CBPR);
+	if (vmcr & VMCR_VEOIM)
+		ctlr |= ICC_CTLR_EOIMODE;
+	if (vmcr & VMCR_VCBPR)
+		ctlr |= ICC_CTLR_CBPR;
+	write_sysreg(S3_0_C12_C12_4, ctlr);
+	write_sysreg(S3_4_C12_C11_0, 0);		/* ICH_HCR_EL2 */
+	write_sysreg(S3_4_C12_C11_7, 0);
+	isb();
+	cpu->arch.gic_virtualised = false;
+}
+
+/* Puts irq into a free list register; false if none is free. */
+static bool inject(struct per_cpu *cpu, unsigned int irq)
+{
+	u64 elrsr = read_sysreg(S3_4_C12_C11_5);	/* ICH_ELRSR_EL2 */
+	u64 lr;
+	unsigned int n;
+
+	/* an SGI already in a list register: mark it pending again */
+	if (irq < 16)
+		for (n = 0; n < cpu->arch.num_lrs; n++) {
+			if (elrsr & (1UL << n))
+				continue;
+			lr = read_lr(n);
+			if (ICH_LR_VINTID(lr) == irq) {
+				write_lr(n, lr | ICH_LR_PENDING);
+				return true;
+			}
+		}
+
+	for (n = 0; n < cpu->arch.num_lrs; n++)
+		if (elrsr & (1UL << n))
+			break;
+	if (n == cpu->arch.num_lrs)
+		return false;
+
+	lr = irq | ICH_LR_GROUP1 | ICH_LR_PENDING |
+		((u64)IRQ_PRIO_DEFAULT << ICH_LR_PRIO_SHIFT);
+	if (irq >= 16)
+		lr |= ICH_LR_HW | ((u64)irq << ICH_LR_PINTID_SHIFT);
+	write_lr(n, lr);
+	return true;
+}
+
+static void queue(struct per_cpu *cpu, unsigned int irq)
+{
+	cpu->arch.pending_irqs[irq / 64] |= 1UL << (irq % 64);
+	cpu->arch.pending_irqs_any = true;
+	/* ask for a maintenance interrupt when the list registers drain */
+	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | ICH_HCR_UIE);
+}
+
+static void refill(struct per_cpu *cpu)
+{
+	unsigned int w, b;
+	bool left = false;
+
+	if (!cpu->arch.pending_irqs_any)
+		return;
+	for (w = 0; w < 16; w++) {
+		for (b = 0; b < 64 && cpu->arch.pending_irqs[w]; b++) {
+			if (!(cpu->arch.pending_irqs[w] & (1UL << b)))
+				continue;
+			if (!inject(cpu, w * 64 + b)) {
+				left = true;
+				goto out;
+			}
+			cpu->arch.pending_irqs[w] &= ~(1UL << b);
+		}
+	}
+out:
+	cpu->arch.pending_irqs_any = left;
+	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (left ? ICH_HCR_UIE : 0));
+}
+
+void gicv3_handle_irq(struct per_cpu *cpu)
+{
+	unsigned int irq;
+
+	for (;;) {
+		irq = read_sysreg(S3_0_C12_C12_0) & 0xffffff; /* ICC_IAR1 */
+		if (irq >= SPURIOUS_FIRST)
+			break;
+		/* priority drop; deactivation follows below or by guest */
+		write_sysreg(S3_0_C12_C12_1, irq);	/* ICC_EOIR1_EL1 */
+		isb();
+
+		if (irq == maintenance_irq) {
+			cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MAINTENANCE]++;
+			write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
+			refill(cpu);
+			continue;
+		}
+		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VIRQ]++;
+		if (irq < 16)
+			write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
+		if (!inject(cpu, irq))
+			queue(cpu, irq);
+	}
+}
+
+/*
+ * A trapped write of ICC_SGI1R_EL1 (or SGI0R/ASGI1R). The root cell owns
+ * all its CPUs: the SGI is sent as requested. Cells of part 2 will have
+ * their target lists filtered here.
+ */
+void gicv3_handle_sgi_write(struct per_cpu *cpu, unsigned int op2, u64 val)
+{
+	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VSGI]++;
+	switch (op2) {
+	case 5:
+		write_sysreg(S3_0_C12_C11_5, val);	/* ICC_SGI1R_EL1 */
+		break;
+	case 6:
+		write_sysreg(S3_0_C12_C11_6, val);	/* ICC_ASGI1R_EL1 */
+		break;
+	case 7:
+		write_sysreg(S3_0_C12_C11_7, val);	/* ICC_SGI0R_EL1 */
+		break;
+	}
+	isb();
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The README's test command: set-up, build, stage, then every test (unit,
+# host C tests, typecheck, and the QEMU system tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+
+bash scripts/setup.sh
+
+log=$(mktemp -t jailhouse-test-XXXXXX.log)
+summary() {
+	local rc=$?
+	node scripts/test-summary.mjs "$log" || true
+	echo "test command: $(( $(date +%s) - started )) s, exit $rc"
+	exit $rc
+}
+trap summary EXIT
+
+printf '\n==> build\n'
+pnpm turbo run build --output-logs=new-only
+printf '\n==> stage\n'
+pnpm stage
+printf '\n==> typecheck and unit tests\n'
+pnpm turbo run typecheck test --concurrency=2 --output-logs=full 2>&1 | tee -a "$log"
+printf '\n==> system tests (QEMU)\n'
+pnpm turbo run e2e --concurrency=1 --output-logs=full 2>&1 | tee -a "$log"
