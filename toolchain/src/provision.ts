@@ -81,7 +81,7 @@ async function ensureHost(opts: ProvisionOptions, log: (l: string) => void): Pro
 	commands.push(['apt-get', ['update']]);
 	if (packages.length > 0) {
 		// Install the whole set: a partly provisioned host misses more than doctor sees (headers, libs).
-		commands.push(['apt-get', ['install', '-y', '--no-install-recommends', ...new Set([...HOST_PACKAGES, ...packages])]]);
+		commands.push(['apt-get', ['install', '-y', ...new Set([...HOST_PACKAGES, ...packages])]]);
 	}
 	const text = commands.map(([c, a]) => `${c} ${a.join(' ')}`).join(' && ');
 	if (!opts.allowApt) {

@@ -3,6 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { registerImageCommand } from './commands/image.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerInmateCommands } from './commands/inmate.js';
+import { registerEnableCommands } from './commands/enable.js';
+import { registerCellCommands } from './commands/cell.js';
+import { registerConsoleCommand } from './commands/console.js';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
 	registerImageCommand(program);
 	registerConfigCommands(program);
 	registerInmateCommands(program);
+	registerEnableCommands(program);
+	registerCellCommands(program);
+	registerConsoleCommand(program);
 	return program;
 }
 
