@@ -39,14 +39,22 @@ import { issuesError, loadDriverConfig, requireDriver, requireEnabled, runIoctl,
 
 // ---------------------------------------------------------------- images
 
+/** A run of bytes copied to one guest-physical address: one driver preload image. */
+export interface ImagePiece {
+	target: bigint;
+	data: Buffer;
+}
+
 /** One image as it will be handed to the driver. */
 export interface PreparedImage {
 	path: string;
 	kind: 'packed' | 'elf' | 'raw';
-	/** Bytes to copy; for images with a load map padded with zeros to the whole span, so .bss starts zeroed. */
-	data: Buffer;
-	/** Guest-physical address of data[0] in the cell. */
-	target: bigint;
+	/**
+	 * Images with a load map go segment by segment, each padded with zeros
+	 * to its memsz so .bss starts zeroed; the gaps between segments are not
+	 * written (they may lie outside loadable memory). A raw image is one piece.
+	 */
+	pieces: ImagePiece[];
 	map?: LoadMap;
 }
 
@@ -70,10 +78,20 @@ function readImageFile(path: string): Buffer {
 	}
 }
 
-function padded(bytes: Uint8Array, size: number): Buffer {
-	const b = Buffer.alloc(Math.max(size, bytes.length));
-	b.set(bytes, 0);
-	return b;
+/** The load map's segments cut out of the flat image. */
+function segmentPieces(image: Uint8Array, map: LoadMap, path: string): ImagePiece[] {
+	const pieces: ImagePiece[] = [];
+	for (const s of map.segments) {
+		if (s.memsz === 0) continue;
+		if (s.offset < 0 || s.filesz > s.memsz || s.offset + s.filesz > image.length) {
+			throw new CliError(`${path}: segment ${s.elfIndex} of its load map lies outside the image file; repack it`);
+		}
+		const data = Buffer.alloc(s.memsz);
+		data.set(image.subarray(s.offset, s.offset + s.filesz), 0);
+		pieces.push({ target: s.paddr, data });
+	}
+	if (pieces.length === 0) throw new CliError(`${path}: its load map has no segment to load`);
+	return pieces;
 }
 
 /**
@@ -90,7 +108,7 @@ export function prepareImage(spec: string): PreparedImage {
 		if (address !== undefined && address !== loadMap.base) {
 			throw new CliError(`${path} is an ELF linked to load at ${hex(loadMap.base)}, not ${hex(address)}; drop the @address (or relink the program)`);
 		}
-		return { path, kind: 'elf', data: padded(image, loadMap.loadSize), target: loadMap.base, map: loadMap };
+		return { path, kind: 'elf', pieces: segmentPieces(image, loadMap, path), map: loadMap };
 	}
 	const mapFile = loadMapPath(path);
 	if (existsSync(mapFile)) {
@@ -108,12 +126,12 @@ export function prepareImage(spec: string): PreparedImage {
 		if (address !== undefined && address !== map.base) {
 			throw new CliError(`${path} was packed to load at ${hex(map.base)} (${mapFile}), not ${hex(address)}; drop the @address or repack with --base`);
 		}
-		return { path, kind: 'packed', data: padded(bytes, map.loadSize), target: map.base, map };
+		return { path, kind: 'packed', pieces: segmentPieces(bytes, map, path), map };
 	}
 	if (address === undefined) {
 		throw new CliError(`${path} has no load map (${mapFile}) and is not an ELF, so its load address is unknown; give it as ${path}@<address> (guest-physical, e.g. @0x0)`);
 	}
-	return { path, kind: 'raw', data: Buffer.from(bytes), target: address };
+	return { path, kind: 'raw', pieces: [{ target: address, data: Buffer.from(bytes) }] };
 }
 
 export function cellLayout(cfg: CellConfig): CellLayout {
@@ -128,16 +146,17 @@ export function cellLayout(cfg: CellConfig): CellLayout {
 export function checkImages(images: readonly PreparedImage[], cell: CellLayout): void {
 	const problems: string[] = [];
 	for (const img of images) {
+		const first = img.pieces[0]!;
 		const segments = img.map?.segments ?? [
-			{ elfIndex: 0, paddr: img.target, vaddr: img.target, offset: 0, filesz: img.data.length, memsz: img.data.length, flags: 'rw-' },
+			{ elfIndex: 0, paddr: first.target, vaddr: first.target, offset: 0, filesz: first.data.length, memsz: first.data.length, flags: 'rw-' },
 		];
 		const map: LoadMap = {
 			format: 'jailhouse-load-map',
 			version: 1,
 			machine: img.map?.machine ?? 'raw',
-			base: img.target,
-			size: img.data.length,
-			loadSize: img.data.length,
+			base: img.map?.base ?? first.target,
+			size: img.map?.size ?? first.data.length,
+			loadSize: img.map?.loadSize ?? first.data.length,
 			// Placement only here; which image holds the entry is checked below for the set.
 			entry: cell.cpuResetAddress,
 			elfEntry: cell.cpuResetAddress,
@@ -151,12 +170,12 @@ export function checkImages(images: readonly PreparedImage[], cell: CellLayout):
 			problems.push(`${img.path}: ${e.message.replace(/\n/g, '\n  ')}`);
 		}
 	}
-	const spans = images.map((img) => ({ img, start: img.target, end: img.target + BigInt(img.data.length) }));
+	const spans = images.flatMap((img) => img.pieces.map((p) => ({ img, start: p.target, end: p.target + BigInt(p.data.length) })));
 	for (let i = 0; i < spans.length; i++) {
 		for (let j = i + 1; j < spans.length; j++) {
 			const a = spans[i]!;
 			const b = spans[j]!;
-			if (a.start < b.end && b.start < a.end) {
+			if (a.img !== b.img && a.start < b.end && b.start < a.end) {
 				problems.push(`${a.img.path} (${hex(a.start)}-${hex(a.end)}) and ${b.img.path} (${hex(b.start)}-${hex(b.end)}) overlap: the later one would overwrite the earlier`);
 			}
 		}
@@ -258,7 +277,9 @@ function createCell(dev: Device, paths: TargetPaths, cell: LoadedConfig<CellConf
 }
 
 function loadImages(dev: Device, paths: TargetPaths, ref: CellRef, label: string, images: readonly PreparedImage[]): void {
-	const preload: PreloadImage[] = images.map((img) => ({ sourceAddress: dev.address(img.data), size: BigInt(img.data.length), targetAddress: img.target }));
+	const preload: PreloadImage[] = images.flatMap((img) =>
+		img.pieces.map((p) => ({ sourceAddress: dev.address(p.data), size: BigInt(p.data.length), targetAddress: p.target })),
+	);
 	const arg = encodeCellLoad(ref, preload);
 	// images (and so their Buffers) stay referenced until the call returns.
 	runIoctl(dev, 'CELL_LOAD', arg, { sysfs: paths.sysfs, enabledBefore: true, cell: label });
@@ -310,7 +331,7 @@ async function loadCommand(cellArg: string, specs: string[], opts: LoadOptions):
 	if (layout && opts.check) await userErrors(() => checkImages(images, layout));
 	const label = describe(ref, info);
 	await withDevice(paths.device, (dev) => loadImages(dev, paths, ref, label, images));
-	const total = images.reduce((n, i) => n + i.data.length, 0);
+	const total = images.reduce((n, i) => n + i.pieces.reduce((m, p) => m + p.data.length, 0), 0);
 	console.log(`loaded ${images.length} image${images.length === 1 ? '' : 's'} (${total} bytes) into ${label}`);
 }
 
@@ -327,7 +348,7 @@ async function simpleCommand(op: SimpleOp, cellArg: string, opts: { name?: boole
 		const ctx = { sysfs: paths.sysfs, enabledBefore: true, cell: label };
 		// Shutdown is upstream's: CELL_LOAD without images, which asks the
 		// cell through its comm region, stops its CPUs and leaves it loadable.
-		if (op === 'SHUTDOWN') runIoctl(dev, 'CELL_LOAD', encodeCellLoad(ref, []), ctx);
+		if (op === 'SHUTDOWN') runIoctl(dev, 'CELL_LOAD', encodeCellLoad(ref, []), { ...ctx, action: 'shut down' });
 		else runIoctl(dev, op, encodeCellId(ref), ctx);
 	});
 	if (op === 'CELL_DESTROY' && info) forget(cellConfigPath(info.name));

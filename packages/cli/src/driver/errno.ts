@@ -49,6 +49,8 @@ export interface IoctlFailureContext {
 	cell?: string;
 	/** sysfs `enabled` read before the call, when known. */
 	enabledBefore?: boolean;
+	/** What the user asked for when it is not the request's plain meaning (shutdown is a CELL_LOAD without images). */
+	action?: string;
 }
 
 const VERB: Readonly<Record<IoctlName, string>> = {
@@ -64,7 +66,7 @@ const VERB: Readonly<Record<IoctlName, string>> = {
 export function ioctlFailure(op: IoctlName, errno: number, ctx: IoctlFailureContext): IoctlFailure {
 	const name = errnoName(errno);
 	const cell = ctx.cell ?? 'the cell';
-	const what = op.startsWith('CELL_') && op !== 'CELL_CREATE' ? `${VERB[op]} ${cell}` : VERB[op];
+	const what = `${ctx.action ?? VERB[op]}${op.startsWith('CELL_') && op !== 'CELL_CREATE' ? ` ${cell}` : ''}`;
 	const fail = (why: string, showConsole = false): IoctlFailure => ({ message: `cannot ${what}: ${why} (${name})`, showConsole });
 
 	// Problems of the channel itself, the same for every request.
@@ -113,7 +115,7 @@ export function ioctlFailure(op: IoctlName, errno: number, ctx: IoctlFailureCont
 			if (is(errno, 'ENOENT')) return fail(`no such cell; \`jailhouse cell list\` shows the cells`);
 			if (is(errno, 'EINVAL')) {
 				if (ctx.enabledBefore === false) return fail('the hypervisor is not enabled; run `jailhouse enable <system.cell>` first');
-				return op === 'CELL_LOAD'
+				return op === 'CELL_LOAD' && ctx.action === undefined
 					? fail('an image lies outside the cell\'s loadable memory (a region with the loadable and write flags) or the cell is the root cell', true)
 					: fail('refused: the root cell cannot be started or destroyed this way', true);
 			}

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QemuSession } from '@jailhouse/toolchain';
+import { bootWithDriver, MODES, SYSFS, SYSTEM_CELL, uptime } from '../src/guest.js';
+
+/**
+ * Issue 6: the hypervisor lifts the running Linux into the root cell and
+ * gives the machine back, with Linux working throughout.
+ */
+describe.each(MODES)('enable and disable ($mode)', ({ icount }) => {
+	let s: QemuSession;
+
+	beforeAll(async () => {
+		s = await bootWithDriver(icount);
+	});
+	afterAll(() => s?.kill());
+
+	it('enables with the reference system config and prints the banner on the PL011', async () => {
+		const r = await s.run(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
+		expect(r.status, r.output).toBe(0);
+		await s.waitFor('uart', /Initializing Jailhouse hypervisor/, 10_000);
+		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('1');
+		expect(Number((await s.check(`cat ${SYSFS}/mem_pool_size`)).trim())).toBeGreaterThan(0);
+		expect(Number((await s.check(`cat ${SYSFS}/mem_pool_used`)).trim())).toBeGreaterThan(0);
+	});
+
+	it('shows the hypervisor console through the CLI', async () => {
+		const out = await s.check('jailhouse console', 120_000);
+		expect(out).toMatch(/Initializing Jailhouse hypervisor/);
+	});
+
+	it('keeps all four CPUs online and running work', async () => {
+		expect((await s.check('cat /sys/devices/system/cpu/online')).trim()).toBe('0-3');
+		const out = await s.check(
+			'for c in 0 1 2 3; do taskset -c $c sh -c \'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; echo "cpu$c $i"\' & done; wait',
+			120_000,
+		);
+		expect(out.trim().split('\n').sort()).toEqual(['cpu0 3000', 'cpu1 3000', 'cpu2 3000', 'cpu3 3000']);
+	});
+
+	it('keeps the timers accurate: sleep 1 takes 1 s of guest time', async () => {
+		const before = await uptime(s);
+		await s.check('sleep 1');
+		const elapsed = (await uptime(s)) - before;
+		expect(elapsed).toBeGreaterThanOrEqual(1);
+		// The margin covers the two extra uptime reads around the sleep.
+		expect(elapsed).toBeLessThan(icount ? 1.5 : 3);
+	});
+
+	it('keeps interrupts flowing: the virtio console interrupt count rises', async () => {
+		const count = async () => {
+			const line = (await s.check('grep -m1 virtio /proc/interrupts')).trim().split(/\s+/);
+			return line.slice(1, 5).reduce((sum, n) => sum + Number(n), 0);
+		};
+		const a = await count();
+		await s.check('seq 1 200');
+		expect(await count()).toBeGreaterThan(a);
+	});
+
+	it('takes a root CPU offline and back online', async () => {
+		await s.check('echo 0 > /sys/devices/system/cpu/cpu2/online');
+		expect((await s.check('cat /sys/devices/system/cpu/online')).trim()).toBe('0-1,3');
+		await s.check('echo 1 > /sys/devices/system/cpu/cpu2/online');
+		expect((await s.check('cat /sys/devices/system/cpu/online')).trim()).toBe('0-3');
+		expect((await s.check('taskset -c 2 echo back-on-2')).trim()).toBe('back-on-2');
+	});
+
+	it('counts exits per CPU and the counts move', async () => {
+		const total = async () => Number((await s.check(`cat ${SYSFS}/cells/0/statistics/vmexits_total`)).trim());
+		const a = await total();
+		await s.check('sleep 0.2');
+		expect(await total()).toBeGreaterThan(a);
+		const perCpu = await s.check(`cat ${SYSFS}/cells/0/statistics/cpu*/vmexits_total`);
+		expect(perCpu.trim().split('\n')).toHaveLength(4);
+	});
+
+	it('disables, and Linux is still fine', async () => {
+		const r = await s.run('jailhouse disable', 120_000);
+		expect(r.status, r.output).toBe(0);
+		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('0');
+		expect((await s.check('cat /sys/devices/system/cpu/online')).trim()).toBe('0-3');
+		const before = await uptime(s);
+		await s.check('sleep 1');
+		expect((await uptime(s)) - before).toBeGreaterThanOrEqual(1);
+	});
+
+	it('enables and disables 10 times in a row', async () => {
+		const out = await s.check(
+			`i=0; while [ $i -lt 10 ]; do jailhouse enable ${SYSTEM_CELL} || exit 1; jailhouse disable || exit 2; i=$((i+1)); done; echo cycles=$i`,
+			600_000,
+		);
+		expect(out).toMatch(/cycles=10/);
+		expect((await s.check('nproc')).trim()).toBe('4');
+	});
+
+	it('disables cleanly when the driver is unloaded while enabled', async () => {
+		await s.check(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
+		await s.check('rmmod jailhouse');
+		expect(await s.check('dmesg | tail -n 20')).toMatch(/jailhouse: .*disabled/i);
+		expect((await s.check('nproc')).trim()).toBe('4');
+		await s.check('insmod /usr/lib/modules/$(uname -r)/extra/jailhouse.ko');
+		await s.check(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
+		await s.check('jailhouse disable', 120_000);
+	});
+
+	it('powers off cleanly', async () => {
+		await s.powerOff();
+	});
+});

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bootRootCell, repoRoot, type ExtraFile, type QemuSession } from '@jailhouse/toolchain';
+
+export const CELLS = '/usr/share/jailhouse/cells';
+export const SYSTEM_CELL = `${CELLS}/qemu-arm64.cell`;
+export const SYSFS = '/sys/devices/jailhouse';
+
+/** QEMU modes every hypervisor test runs in: each hides bugs the other shows. */
+export const MODES = [
+	{ mode: 'multi-threaded', icount: false },
+	{ mode: 'icount', icount: true },
+] as const;
+
+let rawIoctlTool: string | undefined;
+
+/**
+ * A raw ioctl client (kernel/tools/jh-ioctl.c) built statically for the
+ * guest: tests use it to hand the driver what the CLI would refuse.
+ */
+export function buildRawIoctlTool(): string {
+	if (rawIoctlTool) return rawIoctlTool;
+	const out = join(mkdtempSync(join(tmpdir(), 'jh-systest-')), 'jh-ioctl');
+	execFileSync('aarch64-linux-gnu-gcc', ['-static', '-O2', '-Wall', '-o', out, join(repoRoot(), 'kernel/tools/jh-ioctl.c')]);
+	rawIoctlTool = out;
+	return out;
+}
+
+/** Writes test files to a temp folder and returns them as extra initramfs files under /test. */
+export function testFiles(files: Record<string, Uint8Array>): ExtraFile[] {
+	const dir = mkdtempSync(join(tmpdir(), 'jh-systest-files-'));
+	return Object.entries(files).map(([name, data]) => {
+		writeFileSync(join(dir, name), data);
+		return { hostPath: join(dir, name), guestPath: `/test/${name}` };
+	});
+}
+
+/** Boots the root cell with the driver loaded. */
+export async function bootWithDriver(icount: boolean, extraFiles: ExtraFile[] = []): Promise<QemuSession> {
+	const s = await bootRootCell({ icount, extraFiles });
+	await s.check('insmod /usr/lib/modules/$(uname -r)/extra/jailhouse.ko');
+	return s;
+}
+
+/** Guest seconds since boot, from /proc/uptime (the generic timer). */
+export async function uptime(s: QemuSession): Promise<number> {
+	return Number((await s.check('cut -d" " -f1 /proc/uptime')).trim());
+}

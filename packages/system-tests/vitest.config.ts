@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Each file boots QEMU: one at a time (2 cores), in forks so that a signal
+// reaching a worker still kills its QEMU.
+export default defineConfig({
+	test: {
+		include: ['e2e/**/*.e2e.ts'],
+		pool: 'forks',
+		poolOptions: { forks: { singleFork: true } },
+		fileParallelism: false,
+		testTimeout: 300_000,
+		hookTimeout: 300_000,
+	},
+});
