@@ -10,6 +10,9 @@ export default defineConfig({
 	target: 'node18',
 	platform: 'node',
 	sourcemap: true,
+	// Parsing the bundle is most of a command's start-up on the target's
+	// emulated CPU; a minified bundle parses in about half the time.
+	minify: true,
 	clean: true,
 	dts: false,
 	noExternal: [/^(?!koffi$).*/],

@@ -22,6 +22,8 @@ interface Entry {
 export interface TreeOptions {
 	/** Guest-relative paths (no leading slash) whose subtrees are left out, e.g. usr/share/doc. */
 	exclude?: string[];
+	/** Rewrites each guest-relative path before it is added (e.g. to merge /lib into /usr/lib). */
+	mapPath?: (guestPath: string) => string;
 }
 
 function normalise(guestPath: string): string {
@@ -85,7 +87,8 @@ export class InitramfsBuilder {
 				const relPath = rel ? `${rel}/${name}` : name;
 				if (exclude.has(relPath)) continue;
 				const hostPath = join(host, name);
-				const guest = base ? `${base}/${relPath}` : relPath;
+				const unmapped = base ? `${base}/${relPath}` : relPath;
+				const guest = opts.mapPath ? opts.mapPath(unmapped) : unmapped;
 				const st = await lstat(hostPath);
 				if (st.isSymbolicLink()) this.addSymlink(guest, await readlink(hostPath));
 				else if (st.isDirectory()) {

@@ -86,9 +86,22 @@ poweroff -f
 `;
 }
 
+/**
+ * Debian 12 systems are merged-/usr (/lib, /bin, /sbin are links into
+ * /usr) while its packages still ship files under /lib and /bin; merge them
+ * as an installed system would, so that the staged usr/lib/firmware and
+ * usr/lib/modules are where the kernel and modprobe look.
+ */
+const MERGED_DIRS = ['bin', 'sbin', 'lib'];
+
+function mergeUsr(path: string): string {
+	const top = path.split('/')[0]!;
+	return MERGED_DIRS.includes(top) ? `usr/${path}` : path;
+}
+
 async function buildBase(target: ProvisionedTarget, modules: ResolvedModule[], cache: string, log: (l: string) => void): Promise<string> {
 	const key = createHash('sha256')
-		.update(`${target.userspaceDir}\n${target.kernelDir}\n${modules.map((m) => m.relPath).join(',')}\nv1`)
+		.update(`${target.userspaceDir}\n${target.kernelDir}\n${modules.map((m) => m.relPath).join(',')}\nv2`)
 		.digest('hex')
 		.slice(0, 12);
 	const base = join(cache, 'initramfs', `base-${key}.cpio.gz`);
@@ -96,10 +109,11 @@ async function buildBase(target: ProvisionedTarget, modules: ResolvedModule[], c
 	log('initramfs: building the base archive (busybox, Node, kernel modules); later builds reuse it');
 	await mkdir(dirname(base), { recursive: true });
 	const b = new InitramfsBuilder();
-	await b.addTree(target.userspaceDir, '/', { exclude: USERSPACE_EXCLUDE });
-	if (!b.has('bin/busybox')) throw new ToolchainError(`busybox missing from ${target.userspaceDir}; rerun provision`);
-	b.addSymlink('bin/sh', 'busybox');
-	for (const m of modules) b.addFile(m.hostPath, `lib/modules/${target.kernelRelease}/${m.relPath}`);
+	await b.addTree(target.userspaceDir, '/', { exclude: USERSPACE_EXCLUDE, mapPath: mergeUsr });
+	for (const dir of MERGED_DIRS) b.addSymlink(dir, `usr/${dir}`);
+	if (!b.has('usr/bin/busybox')) throw new ToolchainError(`busybox missing from ${target.userspaceDir}; rerun provision`);
+	b.addSymlink('usr/bin/sh', 'busybox');
+	for (const m of modules) b.addFile(m.hostPath, `usr/lib/modules/${target.kernelRelease}/${m.relPath}`);
 	await b.write(base);
 	return base;
 }

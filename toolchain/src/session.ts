@@ -233,7 +233,13 @@ export class QemuSession {
 	/** Like run(), but a non-zero status is an error carrying the consoles. */
 	async check(command: string, timeoutMs = 60_000): Promise<string> {
 		const r = await this.run(command, timeoutMs);
-		if (r.status !== 0) this.fail(`command failed with status ${r.status}: ${command}\n--- its output ---\n${r.output}`);
+		if (r.status !== 0) {
+			// The machine is still healthy: report, but leave it running for the next step.
+			throw new SessionError(
+				`command failed with status ${r.status}: ${command}\n--- its output ---\n${r.output}\n${this.report()}`,
+				this.logDir,
+			);
+		}
 		return r.output;
 	}
 

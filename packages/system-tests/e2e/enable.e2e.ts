@@ -31,7 +31,7 @@ describe.each(MODES)('enable and disable ($mode)', ({ icount }) => {
 	it('keeps all four CPUs online and running work', async () => {
 		expect((await s.check('cat /sys/devices/system/cpu/online')).trim()).toBe('0-3');
 		const out = await s.check(
-			'for c in 0 1 2 3; do taskset -c $c sh -c \'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; echo "cpu$c $i"\' & done; wait',
+			'for c in 0 1 2 3; do taskset -c $c sh -c \'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; echo "cpu$0 $i"\' $c & done; wait',
 			120_000,
 		);
 		expect(out.trim().split('\n').sort()).toEqual(['cpu0 3000', 'cpu1 3000', 'cpu2 3000', 'cpu3 3000']);
