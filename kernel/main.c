@@ -32,18 +32,19 @@
 #include <jailhouse/header.h>
 #include <jailhouse/hypercall.h>
 
+#include "jailhouse.h"
+
 #define JAILHOUSE_DRIVER_VERSION	"0.1.0"
 #define JAILHOUSE_FW_NAME		"jailhouse.bin"
 
 #define JAILHOUSE_ENABLE		_IOW(0, 0, void *)
 #define JAILHOUSE_DISABLE		_IO(0, 1)
-
 /* Upper bound for a system config copied from user space. */
 #define JAILHOUSE_MAX_CONFIG_SIZE	(1UL << 20)
 
-static DEFINE_MUTEX(jailhouse_lock);
-static bool jailhouse_enabled;
-static struct device *jailhouse_dev;
+DEFINE_MUTEX(jailhouse_lock);
+bool jailhouse_enabled;
+struct device *jailhouse_dev;
 static void *hypervisor_mem;		/* memremap of the whole region */
 static unsigned long hypervisor_mem_size;
 static struct jailhouse_virt_console *hv_console;
@@ -56,8 +57,8 @@ struct entry_ctx {
 	int first_error;
 };
 
-static long jailhouse_hypercall(unsigned long code, unsigned long arg1,
-				unsigned long arg2)
+long jailhouse_hypercall(unsigned long code, unsigned long arg1,
+			 unsigned long arg2)
 {
 	register unsigned long x0 asm("x0") = code;
 	register unsigned long x1 asm("x1") = arg1;
@@ -122,7 +123,7 @@ static int check_el2(void)
 	return -EBUSY;
 }
 
-static void flush_dcache_poc(void *addr, size_t size)
+void flush_dcache_poc(void *addr, size_t size)
 {
 	unsigned long line = 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
 	unsigned long p = (unsigned long)addr & ~(line - 1);
@@ -380,6 +381,8 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 	jailhouse_enabled = true;
 	kfree(console_snapshot);
 	console_snapshot = NULL;
+	if (cells_sysfs_init(config))
+		pr_warn("jailhouse: cells/ not in sysfs (no memory)\n");
 	pr_info("jailhouse: hypervisor enabled on %u CPUs, root cell \"%s\"\n",
 		num_online_cpus(), config->root_cell.name);
 	err = 0;
@@ -395,15 +398,22 @@ out:
 static int jailhouse_disable_locked(void)
 {
 	struct entry_ctx ctx = {};
+	int err;
 
 	if (!jailhouse_enabled)
 		return -EINVAL;
+	/* the hypervisor refuses to go while cells exist: give them back */
+	err = destroy_all_cells();
+	if (err)
+		return err;
+	cells_sysfs_exit();
 
 	atomic_set(&ctx.errors, 0);
 	/* every CPU running under the hypervisor has to leave it */
 	stop_machine(leave_cpu, &ctx, cpu_online_mask);
 	if (atomic_read(&ctx.errors)) {
 		pr_err("jailhouse: disabling failed (%d)\n", ctx.first_error);
+		cells_sysfs_init(NULL);
 		return ctx.first_error;
 	}
 
@@ -436,6 +446,14 @@ static long jailhouse_ioctl(struct file *file, unsigned int ioctl,
 		return jailhouse_cmd_enable((void __user *)arg);
 	case JAILHOUSE_DISABLE:
 		return jailhouse_cmd_disable();
+	case JAILHOUSE_CELL_CREATE:
+		return jailhouse_cmd_cell_create((void __user *)arg);
+	case JAILHOUSE_CELL_LOAD:
+		return jailhouse_cmd_cell_load((void __user *)arg);
+	case JAILHOUSE_CELL_START:
+		return jailhouse_cmd_cell_start((void __user *)arg);
+	case JAILHOUSE_CELL_DESTROY:
+		return jailhouse_cmd_cell_destroy((void __user *)arg);
 	default:
 		return -EINVAL;
 	}

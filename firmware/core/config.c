@@ -118,3 +118,118 @@ int config_check_system(const struct jailhouse_system *sys,
 	}
 	return 0;
 }
+
+bool config_mem_covered(const struct jailhouse_cell_desc *root, u64 start,
+			u64 size)
+{
+	const struct jailhouse_memory *mem;
+	u64 pos = start, end = start + size;
+	unsigned int n;
+	bool advanced;
+
+	/* walk forward through the union of the root's regions */
+	while (pos < end) {
+		advanced = false;
+		for (n = 0, mem = jailhouse_cell_mem_regions(root);
+		     n < root->num_memory_regions; n++, mem++) {
+			if (mem->size == 0 ||
+			    (mem->flags & JAILHOUSE_MEM_COMM_REGION))
+				continue;
+			if (pos >= mem->phys_start &&
+			    pos < mem->phys_start + mem->size) {
+				pos = mem->phys_start + mem->size;
+				advanced = true;
+			}
+		}
+		if (!advanced)
+			return false;
+	}
+	return true;
+}
+
+int config_check_cell(const struct jailhouse_cell_desc *cell, u64 size,
+		      const struct config_limits *lim, const char **reason)
+{
+	const struct jailhouse_memory *mem, *other;
+	const struct jailhouse_irqchip *chip;
+	unsigned int n, m, comm = 0;
+	u64 cpus;
+
+	if (size < sizeof(*cell))
+		FAIL(-EINVAL, "cell config truncated (header)");
+	if (memcmp(cell->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
+		   JAILHOUSE_SIGNATURE_SIZE))
+		FAIL(-EINVAL, "cell config signature is not JHCLL");
+	if (cell->revision != JAILHOUSE_CONFIG_REVISION)
+		FAIL(-EINVAL, "cell config revision is not 14");
+	if (cell->architecture != lim->arch)
+		FAIL(-EINVAL, "cell config is for another architecture");
+	if (strnlen(cell->name, sizeof(cell->name)) == sizeof(cell->name) ||
+	    cell->name[0] == 0)
+		FAIL(-EINVAL, "cell name empty or not terminated");
+	if (cell->flags & JAILHOUSE_CELL_AARCH32)
+		FAIL(-EINVAL, "AArch32 cells are not supported");
+	if (cell->num_memory_regions > MAX_MEM_REGIONS ||
+	    cell->num_irqchips > MAX_IRQCHIPS ||
+	    cell->cpu_set_size > 4096 || cell->num_pci_devices > 4096 ||
+	    cell->num_pci_caps > 65536 || cell->num_cache_regions > 4096 ||
+	    cell->num_pio_regions > 4096 || cell->num_stream_ids > 4096)
+		FAIL(-E2BIG, "cell array count out of range");
+	if (jailhouse_cell_config_size(cell) > size)
+		FAIL(-EINVAL, "cell config truncated (arrays)");
+	if (cell->num_pci_devices || cell->num_stream_ids)
+		FAIL(-EINVAL, "PCI devices and stream ids are not supported");
+
+	if (cell->cpu_set_size == 0)
+		FAIL(-EINVAL, "cell has no CPU set");
+	if (config_cpu_set(cell, &cpus))
+		FAIL(-E2BIG, "cell lists CPUs beyond 63");
+	if (cpus == 0)
+		FAIL(-EINVAL, "cell has no CPU");
+
+	for (n = 0, mem = jailhouse_cell_mem_regions(cell);
+	     n < cell->num_memory_regions; n++, mem++) {
+		if (mem->size == 0)
+			continue;
+		if (mem->flags & ~MEM_FLAGS_KNOWN)
+			FAIL(-EINVAL, "memory region with unknown flags");
+		if (mem->flags & JAILHOUSE_MEM_COMM_REGION) {
+			if (++comm > 1)
+				FAIL(-EINVAL, "more than one comm region");
+			if (mem->size != 0x1000 || mem->virt_start & 0xfff)
+				FAIL(-EINVAL, "comm region not one aligned page");
+		} else if (JAILHOUSE_MEMORY_IS_SUBPAGE(mem) ||
+			   mem->phys_start & 0xfff) {
+			FAIL(-EINVAL, "sub-page memory regions are not "
+			     "supported");
+		}
+		if (mem->phys_start + mem->size < mem->phys_start ||
+		    mem->virt_start + mem->size < mem->virt_start)
+			FAIL(-ERANGE, "memory region wraps around");
+		if (!(mem->flags & JAILHOUSE_MEM_COMM_REGION) &&
+		    overlaps(mem->phys_start, mem->size, lim->hv_phys,
+			     lim->hv_size_min))
+			FAIL(-EINVAL,
+			     "memory region overlaps the hypervisor memory");
+		for (m = 0, other = jailhouse_cell_mem_regions(cell); m < n;
+		     m++, other++)
+			if (other->size &&
+			    overlaps(mem->virt_start, mem->size,
+				     other->virt_start, other->size))
+				FAIL(-EINVAL, "memory regions overlap in the "
+				     "cell's address space");
+	}
+
+	for (n = 0, chip = jailhouse_cell_irqchips(cell);
+	     n < cell->num_irqchips; n++, chip++) {
+		for (m = 0; m < 128; m++) {
+			if (!(chip->pin_bitmap[m / 32] & (1U << (m % 32))))
+				continue;
+			if ((u64)chip->pin_base + m < 32)
+				FAIL(-EINVAL, "cell lists an SGI or PPI");
+			if ((u64)chip->pin_base + m >= 1020)
+				FAIL(-EINVAL, "interrupt number out of range");
+		}
+	}
+	return 0;
+}

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Hypercalls and disable. Everything a cell passes in is a plain number
- * checked here; cell management arrives with part 2 of the hypervisor
- * and answers -ENOSYS until then.
+ * Hypercalls, CPU parking and disable.
+ *
+ * A CPU that is off for its cell is parked in the hypervisor instead of
+ * being powered down: a root CPU after PSCI CPU_OFF, a cell CPU that was
+ * not started yet or was stopped, a failed CPU. It waits (wfe) for a
+ * request from another CPU: start at an entry in its (possibly new)
+ * cell, or power down when the hypervisor is disabled. Running CPUs are
+ * stopped by a stop request plus an event interrupt (arch_send_event).
  */
 #include <core/arch.h>
 #include <core/cell.h>
@@ -11,29 +16,124 @@
 #include <core/pool.h>
 #include <core/printk.h>
 #include <asm/processor.h>
+#include <asm/spinlock.h>
 
-/* CPUs running a cell (entered, not powered off through PSCI). */
+/* Root CPUs running Linux (entered, not parked). */
 static unsigned int cpus_online;
 static unsigned int cpus_disabling;
 static int disable_leader = -1;
+/* Serialises CPU requests (PSCI of all cells, management). */
+spinlock_t control_lock;
 
 void control_cpu_online(struct per_cpu *cpu, bool online)
 {
 	cpu->activated = online;
+	if (cpu->cell != &root_cell)
+		return;
 	if (online)
 		__atomic_add_fetch(&cpus_online, 1, __ATOMIC_ACQ_REL);
 	else
 		__atomic_sub_fetch(&cpus_online, 1, __ATOMIC_ACQ_REL);
 }
 
+static inline void send_event_wake(void)
+{
+	asm volatile("dsb ish; sev" : : : "memory");
+}
+
+void __noreturn cpu_park(struct per_cpu *cpu)
+{
+	unsigned int req;
+
+	if (cpu->activated)
+		control_cpu_online(cpu, false);
+	cpu->stop_request = false;
+	__atomic_store_n(&cpu->parked, true, __ATOMIC_RELEASE);
+	send_event_wake();
+
+	for (;;) {
+		req = __atomic_load_n(&cpu->request, __ATOMIC_ACQUIRE);
+		if (req == CPU_REQ_START)
+			break;
+		if (req == CPU_REQ_POWER_OFF) {
+			__atomic_store_n(&cpu->request, CPU_REQ_NONE,
+					 __ATOMIC_RELEASE);
+			arch_cpu_power_off(cpu);
+		}
+		/*
+		 * wfe waits for the requester's sev; QEMU treats it as a
+		 * yield, so the requester gets to run under -icount too.
+		 */
+		asm volatile("wfe" : : : "memory");
+	}
+
+	spin_lock(&control_lock);
+	arch_cpu_reset(cpu, cpu->start_entry, cpu->start_context);
+	cpu->failed = false;
+	cpu->request = CPU_REQ_NONE;
+	cpu->parked = false;
+	control_cpu_online(cpu, true);
+	spin_unlock(&control_lock);
+	arch_guest_resume(cpu);
+}
+
+/* Called with control_lock held. */
+int control_start_cpu(struct per_cpu *target, u64 entry, u64 context)
+{
+	if (!READ_ONCE(target->parked) ||
+	    target->request != CPU_REQ_NONE)
+		return -EBUSY;
+	target->start_entry = entry;
+	target->start_context = context;
+	__atomic_store_n(&target->request, CPU_REQ_START, __ATOMIC_RELEASE);
+	send_event_wake();
+	return 0;
+}
+
+/* Whether a CPU is off for its cell (parked, no start pending). */
+bool control_cpu_is_off(struct per_cpu *target)
+{
+	return READ_ONCE(target->parked) &&
+		READ_ONCE(target->request) == CPU_REQ_NONE;
+}
+
+/*
+ * Stops a CPU of a non-root cell and waits until it is parked. Not for
+ * the calling CPU. Without control_lock: the target may need it.
+ */
+void control_stop_cpu(struct per_cpu *target)
+{
+	spin_lock(&control_lock);
+	if (control_cpu_is_off(target)) {
+		spin_unlock(&control_lock);
+		return;
+	}
+	/* a pending start is taken first; the event then stops it */
+	__atomic_store_n(&target->stop_request, true, __ATOMIC_RELEASE);
+	spin_unlock(&control_lock);
+	arch_send_event(target);
+	while (!control_cpu_is_off(target))
+		cpu_relax();
+}
+
+/* On the event interrupt (and any trap): act on requests for us. */
+void control_handle_events(struct per_cpu *cpu)
+{
+	if (__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
+		cpu_park(cpu);
+}
+
 /*
  * DISABLE must be called on every online root CPU (the driver does so
- * from stop_machine). Each waits for the others, then leaves EL2 to the
- * Linux hyp stub and returns 0 at EL1. Returns only on error.
+ * from stop_machine). Each waits for the others; the leader powers the
+ * parked root CPUs down through the firmware (Linux's later CPU_ON goes
+ * to the firmware directly). Then each leaves EL2 to the Linux hyp stub
+ * and returns 0 at EL1. Returns only on error.
  */
 static long hc_disable(struct per_cpu *cpu)
 {
 	int expected = -1;
+	unsigned int n;
 
 	if (cpu->cell != &root_cell)
 		return -EPERM;
@@ -52,6 +152,23 @@ static long hc_disable(struct per_cpu *cpu)
 	while (__atomic_load_n(&cpus_disabling, __ATOMIC_ACQUIRE) <
 	       __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE))
 		cpu_relax();
+
+	if ((int)cpu->cpu_id == disable_leader) {
+		for (n = 0; n < MAX_CPUS; n++) {
+			if (!cell_has_cpu(&root_cell, n) ||
+			    !per_cpu(n)->parked)
+				continue;
+			__atomic_store_n(&per_cpu(n)->request,
+					 CPU_REQ_POWER_OFF, __ATOMIC_RELEASE);
+			send_event_wake();
+			/* it clears the request right before its last SMC */
+			while (__atomic_load_n(&per_cpu(n)->request,
+					       __ATOMIC_ACQUIRE) !=
+			       CPU_REQ_NONE)
+				cpu_relax();
+			printk("CPU %u: powered off (was parked)\n", n);
+		}
+	}
 
 	printk("CPU %u: exits %u (mmio %u, hypercall %u, maintenance %u, "
 	       "virq %u, vsgi %u, psci %u, smccc %u)\n", cpu->cpu_id,
@@ -84,12 +201,15 @@ static long hc_get_info(unsigned long type)
 	}
 }
 
+/* The CPUs of the system: the root cell's set at enable. */
+u64 system_cpu_set;
+
 static long hc_cpu_get_info(struct per_cpu *cpu, unsigned long cpu_id,
 			    unsigned long type)
 {
 	struct per_cpu *target;
 
-	if (cpu_id >= MAX_CPUS || !cell_has_cpu(&root_cell, cpu_id))
+	if (cpu_id >= MAX_CPUS || !(system_cpu_set & (1ULL << cpu_id)))
 		return -EINVAL;
 	/* a non-root cell may only ask about its own CPUs */
 	if (cpu->cell != &root_cell && !cell_has_cpu(cpu->cell, cpu_id))
@@ -97,22 +217,13 @@ static long hc_cpu_get_info(struct per_cpu *cpu, unsigned long cpu_id,
 	target = per_cpu(cpu_id);
 
 	if (type == JAILHOUSE_CPU_INFO_STATE)
-		return target->failed ? JAILHOUSE_CPU_FAILED :
-					JAILHOUSE_CPU_RUNNING;
+		return READ_ONCE(target->failed) ? JAILHOUSE_CPU_FAILED :
+						   JAILHOUSE_CPU_RUNNING;
 	if (type >= JAILHOUSE_CPU_INFO_STAT_BASE &&
 	    type - JAILHOUSE_CPU_INFO_STAT_BASE < JAILHOUSE_NUM_CPU_STATS)
 		return READ_ONCE(target->stats[type -
 				 JAILHOUSE_CPU_INFO_STAT_BASE]) & 0x7fffffff;
 	return -EINVAL;
-}
-
-static long hc_cell_get_state(struct per_cpu *cpu, unsigned long id)
-{
-	if (cpu->cell != &root_cell)
-		return -EPERM;
-	if (id == 0)
-		return JAILHOUSE_CELL_RUNNING;
-	return -ENOENT;
 }
 
 static long hc_putc(struct per_cpu *cpu, unsigned long c)
@@ -134,17 +245,21 @@ long hypercall(struct per_cpu *cpu, unsigned long code, unsigned long arg1,
 		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
 		return hc_disable(cpu);
 	case JAILHOUSE_HC_CELL_CREATE:
+		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
+		return cell_create(cpu, arg1);
 	case JAILHOUSE_HC_CELL_START:
+		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
+		return cell_start(cpu, arg1);
 	case JAILHOUSE_HC_CELL_SET_LOADABLE:
+		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
+		return cell_set_loadable(cpu, arg1);
 	case JAILHOUSE_HC_CELL_DESTROY:
 		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
-		if (cpu->cell != &root_cell)
-			return -EPERM;
-		return -ENOSYS;
+		return cell_destroy(cpu, arg1);
 	case JAILHOUSE_HC_HYPERVISOR_GET_INFO:
 		return hc_get_info(arg1);
 	case JAILHOUSE_HC_CELL_GET_STATE:
-		return hc_cell_get_state(cpu, arg1);
+		return cell_get_state(cpu, arg1);
 	case JAILHOUSE_HC_CPU_GET_INFO:
 		return hc_cpu_get_info(cpu, arg1, arg2);
 	case JAILHOUSE_HC_DEBUG_CONSOLE_PUTC:

@@ -91,7 +91,11 @@ static int init_root_cell(void)
 		       __builtin_popcountll(root_cell.cpu_set));
 		return -EBUSY;
 	}
+	system_cpu_set = root_cell.cpu_set;
+	cell_init_irqs(&root_cell);
 	err = arch_cell_create(&root_cell);
+	if (!err)
+		err = cell_map_regions(&root_cell);
 	if (err)
 		return err;
 	num_cells = 1;

@@ -142,6 +142,103 @@ static void test_regions(void)
 	CHECK(check() == 0);
 }
 
+/* A cell config like qemu-arm64-inmate-demo: CPU 3, RAM, UART, comm. */
+struct cell_cfg {
+	struct jailhouse_cell_desc cell;
+	__u8 cpus[8];
+	struct jailhouse_memory mem[3];
+	struct jailhouse_irqchip irqchip;
+} __attribute__((packed));
+
+static struct cell_cfg cc;
+
+static void cell_setup(void)
+{
+	memset(&cc, 0, sizeof(cc));
+	memcpy(cc.cell.signature, JAILHOUSE_CELL_DESC_SIGNATURE, 5);
+	cc.cell.architecture = JAILHOUSE_ARM64;
+	cc.cell.revision = JAILHOUSE_CONFIG_REVISION;
+	strcpy(cc.cell.name, "inmate-demo");
+	cc.cell.cpu_set_size = 8;
+	cc.cell.num_memory_regions = 3;
+	cc.cell.num_irqchips = 1;
+	cc.cpus[0] = 0x08;
+	cc.mem[0] = (struct jailhouse_memory){ 0x70000000, 0, 0x100000,
+		JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE |
+		JAILHOUSE_MEM_LOADABLE };
+	cc.mem[1] = (struct jailhouse_memory){ 0x09000000, 0x09000000,
+		0x1000, JAILHOUSE_MEM_READ | JAILHOUSE_MEM_IO |
+		JAILHOUSE_MEM_ROOTSHARED };
+	cc.mem[2] = (struct jailhouse_memory){ 0, 0x80000000, 0x1000,
+		JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE |
+		JAILHOUSE_MEM_COMM_REGION };
+	cc.irqchip.address = 0x08000000;
+	cc.irqchip.pin_base = 32;
+	cc.irqchip.pin_bitmap[3] = 1U << 16;	/* SPI 144 */
+	lim.arch = JAILHOUSE_ARM64;
+	lim.hv_phys = 0x7f000000;
+	lim.hv_size_min = 0x1000000;
+}
+
+static int cell_check(void)
+{
+	return config_check_cell(&cc.cell, sizeof(cc), &lim, &reason);
+}
+
+static void test_cell_valid(void)
+{
+	cell_setup();
+	CHECK(cell_check() == 0);
+}
+
+static void test_cell_bad(void)
+{
+	cell_setup();
+	cc.cell.revision = 13;
+	CHECK(cell_check() == -EINVAL);
+	cell_setup();
+	CHECK(config_check_cell(&cc.cell, sizeof(cc) - 1, &lim,
+				&reason) == -EINVAL);
+	cell_setup();
+	cc.cpus[0] = 0;
+	CHECK(cell_check() == -EINVAL);
+	cell_setup();
+	cc.mem[0].phys_start = 0x7f100000;	/* hypervisor memory */
+	CHECK(cell_check() == -EINVAL);
+	cell_setup();
+	cc.mem[1].virt_start = 0x80000;		/* overlaps RAM at 0 */
+	CHECK(cell_check() == -EINVAL);
+	cell_setup();
+	cc.mem[0].size = 0x100800;		/* sub-page */
+	CHECK(cell_check() == -EINVAL);
+	cell_setup();
+	cc.mem[2].size = 0x2000;		/* comm region not a page */
+	CHECK(cell_check() == -EINVAL);
+	cell_setup();
+	cc.irqchip.pin_base = 0;		/* a PPI */
+	cc.irqchip.pin_bitmap[0] = 1U << 27;
+	CHECK(cell_check() == -EINVAL);
+	cell_setup();
+	cc.mem[0].phys_start = ~0ULL - 0xfff;	/* wraps */
+	CHECK(cell_check() == -ERANGE);
+	cell_setup();
+	cc.cell.num_memory_regions = 100000;
+	CHECK(cell_check() == -E2BIG);
+}
+
+static void test_mem_covered(void)
+{
+	setup();
+	/* root regions of setup(): see above */
+	CHECK(config_mem_covered(&c.sys.root_cell, c.mem[0].phys_start,
+				 0x1000));
+	CHECK(!config_mem_covered(&c.sys.root_cell, 0x7f000000, 0x1000));
+	CHECK(!config_mem_covered(&c.sys.root_cell, c.mem[0].phys_start,
+				  c.mem[0].size + 0x1000) ||
+	      config_mem_covered(&c.sys.root_cell, c.mem[0].phys_start +
+				 c.mem[0].size, 0x1000));
+}
+
 int main(void)
 {
 	RUN(test_valid);
@@ -150,5 +247,8 @@ int main(void)
 	RUN(test_hypervisor_memory);
 	RUN(test_cpus);
 	RUN(test_regions);
+	RUN(test_cell_valid);
+	RUN(test_cell_bad);
+	RUN(test_mem_covered);
 	return TEST_DONE("config");
 }

@@ -34,6 +34,11 @@ cp "$DEV/jh-ioctl" "$R/bin/"
 "$DEV/mkcell" "$R/overlap.cell" overlap
 [ -f "$REPO/packages/config/out/cells/qemu-arm64.cell" ] &&
 	cp "$REPO/packages/config/out/cells/qemu-arm64.cell" "$R/ref.cell"
+# reference cell configs and inmate demos, when built
+for c in "$REPO"/packages/config/out/cells/qemu-arm64-*.cell \
+	"$REPO"/inmate-sdk/out/inmates/*.bin; do
+	[ -f "$c" ] && cp "$c" "$R/"
+done
 cp "${1:-$HERE/dev-test.sh}" "$R/test.sh"
 cat > "$R/init" <<'EOI'
 #!/bin/sh

@@ -13,8 +13,17 @@ grep -E 'CPU|arch_timer|IPI0|IPI1' /proc/interrupts | head -8
 echo "=== hotplug"; echo 0 > /sys/devices/system/cpu/cpu3/online; cat /sys/devices/system/cpu/online
 echo 1 > /sys/devices/system/cpu/cpu3/online; cat /sys/devices/system/cpu/online
 taskset -c 3 echo "hello from cpu3"
+echo 0 > /sys/devices/system/cpu/cpu2/online; echo 1 > /sys/devices/system/cpu/cpu2/online
+taskset -c 2 echo "hello from cpu2"
+ls /sys/devices/jailhouse/cells/0/ /sys/devices/jailhouse/cells/0/statistics 2>/dev/null
+cat /sys/devices/jailhouse/cells/0/statistics/vmexits_total 2>/dev/null
 echo "=== disable"; jh-ioctl disable
 cat /sys/devices/jailhouse/console | tail -3
-for i in 1 2 3; do jh-ioctl enable /test.cell; jh-ioctl disable; done
+echo "=== disable with cpu3 offline"; jh-ioctl enable /test.cell
+echo 0 > /sys/devices/system/cpu/cpu3/online
+jh-ioctl disable
+echo 1 > /sys/devices/system/cpu/cpu3/online; cat /sys/devices/system/cpu/online
+taskset -c 3 echo "hello from cpu3 after disable"
+for i in 1 2 3 4 5 6 7 8 9 10; do jh-ioctl enable /test.cell >/dev/null && jh-ioctl disable >/dev/null && echo "cycle $i ok"; done
 echo "=== rmmod while enabled"; jh-ioctl enable /test.cell; rmmod jailhouse
 dmesg | grep -i jailhouse | tail -8

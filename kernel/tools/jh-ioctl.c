@@ -2,6 +2,9 @@
 /*
  * Minimal test client for /dev/jailhouse, for bring-up before the CLI:
  *   jh-ioctl enable <system.cell> | jh-ioctl disable
+ *   jh-ioctl create <cell.cell>
+ *   jh-ioctl load <id|name> <image> [address] ... (repeatable pairs)
+ *   jh-ioctl start|destroy <id|name>
  * Built statically with the cross compiler (see kernel/README.md).
  */
 #include <errno.h>
@@ -15,6 +18,64 @@
 
 #define JAILHOUSE_ENABLE	_IOW(0, 0, void *)
 #define JAILHOUSE_DISABLE	_IO(0, 1)
+
+struct cell_create {
+	unsigned long long config_address;
+	unsigned int config_size, padding;
+};
+
+struct cell_id {
+	int id;
+	unsigned int padding;
+	char name[32];
+};
+
+struct preload_image {
+	unsigned long long source_address, size, target_address, padding;
+};
+
+struct cell_load {
+	struct cell_id cell_id;
+	unsigned int num_preload_images, padding;
+	struct preload_image image[16];
+};
+
+#define JAILHOUSE_CELL_CREATE	_IOW(0, 2, struct cell_create)
+#define JAILHOUSE_CELL_LOAD	_IOW(0, 3, char[48])	/* 0x40300003 */
+#define JAILHOUSE_CELL_START	_IOW(0, 4, struct cell_id)
+#define JAILHOUSE_CELL_DESTROY	_IOW(0, 5, struct cell_id)
+
+static void *read_file(const char *path, size_t *size)
+{
+	struct stat st;
+	void *buf;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st)) {
+		perror(path);
+		exit(1);
+	}
+	buf = malloc(st.st_size ? st.st_size : 1);
+	if (!buf || read(fd, buf, st.st_size) != st.st_size) {
+		perror(path);
+		exit(1);
+	}
+	close(fd);
+	*size = st.st_size;
+	return buf;
+}
+
+static void parse_id(struct cell_id *cid, const char *arg)
+{
+	char *end;
+
+	memset(cid, 0, sizeof(*cid));
+	cid->id = strtol(arg, &end, 0);
+	if (*end || !*arg) {
+		cid->id = -1;
+		strncpy(cid->name, arg, sizeof(cid->name) - 1);
+	}
+}
 
 int main(int argc, char **argv)
 {
@@ -31,6 +92,41 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "disable")) {
 		ret = ioctl(fd, JAILHOUSE_DISABLE);
+	} else if (!strcmp(argv[1], "create") && argc == 3) {
+		struct cell_create cc = { 0 };
+		size_t size;
+
+		cc.config_address = (unsigned long)read_file(argv[2], &size);
+		cc.config_size = size;
+		ret = ioctl(fd, JAILHOUSE_CELL_CREATE, &cc);
+		if (ret >= 0)
+			printf("cell id %d\n", ret);
+	} else if (!strcmp(argv[1], "load") && argc >= 3) {
+		struct cell_load cl;
+		size_t size;
+		int n;
+
+		memset(&cl, 0, sizeof(cl));
+		parse_id(&cl.cell_id, argv[2]);
+		for (n = 3; n < argc && cl.num_preload_images < 16; n += 2) {
+			struct preload_image *img =
+				&cl.image[cl.num_preload_images++];
+
+			img->source_address =
+				(unsigned long)read_file(argv[n], &size);
+			img->size = size;
+			img->target_address = n + 1 < argc ?
+				strtoull(argv[n + 1], NULL, 0) : 0;
+		}
+		ret = ioctl(fd, JAILHOUSE_CELL_LOAD, &cl);
+	} else if ((!strcmp(argv[1], "start") ||
+		    !strcmp(argv[1], "destroy")) && argc == 3) {
+		struct cell_id cid;
+
+		parse_id(&cid, argv[2]);
+		ret = ioctl(fd, !strcmp(argv[1], "start") ?
+			    JAILHOUSE_CELL_START : JAILHOUSE_CELL_DESTROY,
+			    &cid);
 	} else if (!strcmp(argv[1], "enable") && argc == 3) {
 		cfd = open(argv[2], O_RDONLY);
 		if (cfd < 0 || fstat(cfd, &st)) {
@@ -53,6 +149,8 @@ int main(int argc, char **argv)
 	printf("%s: ok\n", argv[1]);
 	return 0;
 usage:
-	fprintf(stderr, "usage: jh-ioctl enable <system.cell> | disable\n");
+	fprintf(stderr, "usage: jh-ioctl enable <system.cell> | disable | "
+		"create <cell.cell> | load <cell> <image> [addr]... | "
+		"start <cell> | destroy <cell>\n");
 	return 2;
 }

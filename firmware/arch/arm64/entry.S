@@ -137,7 +137,6 @@ arch_entry:
 	/* VA - PA of the hypervisor memory, kept in x25 */
 	ldr	x25, =__hv_start
 	sub	x25, x25, x9
-	mov	x26, #0			/* first entry, not CPU_ON */
 
 	.global arch_mmu_on
 arch_mmu_on:
@@ -169,37 +168,13 @@ arch_mmu_on:
 	add	x1, sp, #FRAME_SIZE
 	sub	x1, x1, #PERCPU_STACK_SIZE	/* struct per_cpu */
 	msr	tpidr_el2, x1
-	cbnz	x26, 7f
 	ldr	w0, [sp]			/* the CPU id */
 	bl	entry
 	cbnz	w0, 8f
 	b	guest_resume
-7:	/* back from PSCI CPU_ON */
-	mov	x0, x1
-	bl	arch_cpu_on_resume
-	b	guest_resume
 8:	sxtw	x1, w0
 	mrs	x0, tpidr_el2
 	bl	arch_cpu_leave
-
-/*
- * A CPU powered on by PSCI CPU_ON on behalf of the root cell starts here
- * at EL2, physical address, MMU off; x0 = its CPU id. The boot tables
- * exist already; its frame keeps what the first entry saved.
- */
-	.global arch_cpu_on_entry
-arch_cpu_on_entry:
-	adrp	x4, __core_end
-	add	x4, x4, x0, lsl #PERCPU_SHIFT
-	add	x4, x4, #PERCPU_STACK_SIZE
-	sub	x4, x4, #FRAME_SIZE
-	mov	sp, x4
-	adrp	x9, __hv_start
-	adrp	x20, boot_pt_l0
-	ldr	x25, =__hv_start
-	sub	x25, x25, x9
-	mov	x26, #1
-	b	arch_mmu_on
 
 	.ltorg
 
@@ -226,6 +201,7 @@ arch_return_to_linux:
 
 	.text
 
+	.global guest_resume
 guest_resume:
 	ldp	x0, x1, [sp, #0]
 	ldp	x2, x3, [sp, #16]

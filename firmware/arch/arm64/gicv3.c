@@ -13,8 +13,14 @@
  * wait in a per-CPU bitmap and the underflow maintenance interrupt asks
  * for a refill.
  *
- * The distributor and the redistributors stay directly accessible to the
- * root cell in this milestone.
+ * The distributor and the redistributors are not mapped into any cell:
+ * their accesses trap as data aborts and are mediated here. A cell reads
+ * and writes only the bits of the interrupts it owns (SPIs by its
+ * irqchip bitmap; SGIs and PPIs of its own CPUs' redistributors except
+ * the maintenance PPI and the hypervisor's event SGI); allowed accesses
+ * go to the hardware, partial writes of read-write registers are merged
+ * under a lock. Routing (IROUTER) is forced onto the cell's CPUs. SGIs
+ * are sent only to CPUs of the sender's cell.
  */
 #include <core/cell.h>
 #include <core/control.h>
@@ -24,6 +30,8 @@
 #include <asm/arm64.h>
 #include <asm/gicv3.h>
 #include <asm/processor.h>
+#include <asm/spinlock.h>
+#include <asm/sysregs.h>
 
 #define GICR_STRIDE		0x20000
 #define GICR_TYPER		0x0008
@@ -59,8 +67,33 @@
 #define IRQ_PRIO_DEFAULT	0xa0
 #define SPURIOUS_FIRST		1020
 
+/* the SGI the hypervisor uses to interrupt a CPU for a request */
+#define SGI_EVENT		15
+
+#define GICD_SIZE		0x10000
+#define GICD_CTLR		0x0000
+#define GICD_IGROUPR		0x0080
+#define GICD_ISENABLER		0x0100
+#define GICD_ICENABLER		0x0180
+#define GICD_ICACTIVER		0x0380
+#define GICD_IPRIORITYR		0x0400
+#define GICD_ITARGETSR		0x0800
+#define GICD_ICFGR		0x0c00
+#define GICD_IGRPMODR		0x0d00
+#define GICD_NSACR		0x0e00
+#define GICD_SETSPI_NSR		0x0040
+#define GICD_CLRSPI_NSR		0x0048
+#define GICD_IROUTER		0x6000
+#define GICD_IROUTER_END	0x7fe0
+#define GICD_ID_START		0xffd0
+#define GICR_PIDR2		0xffe8
+#define IROUTER_IRM		(1UL << 31)
+
 static u8 *gicr_base;
+static u8 *gicd_base;
+static u64 gicd_phys, gicr_phys, gicr_size;
 static unsigned int maintenance_irq;
+static spinlock_t dist_lock;
 
 /* ICH_LR<n>_EL2: S3_4_C12_C12_<n> for 0..7, S3_4_C12_C13_<n-8> above */
 #define LR_REG(i)	S3_4_C12_C1##i
@@ -99,10 +132,12 @@ int gicv3_init(void)
 {
 	const struct jailhouse_system *sys = system_config;
 
-	gicr_base = arch_map_device(sys->platform_info.arm.gicr_base,
-				    (u64)hypervisor_header.max_cpus *
-				    GICR_STRIDE);
-	if (!gicr_base)
+	gicd_phys = sys->platform_info.arm.gicd_base;
+	gicr_phys = sys->platform_info.arm.gicr_base;
+	gicr_size = (u64)hypervisor_header.max_cpus * GICR_STRIDE;
+	gicr_base = arch_map_device(gicr_phys, gicr_size);
+	gicd_base = arch_map_device(gicd_phys, GICD_SIZE);
+	if (!gicr_base || !gicd_base)
 		return -ENOMEM;
 	maintenance_irq = sys->platform_info.arm.maintenance_irq;
 	if (maintenance_irq < 16 || maintenance_irq >= 32) {
@@ -170,6 +205,7 @@ static void clear_lrs(struct per_cpu *cpu)
 void gicv3_cpu_activate(struct per_cpu *cpu, bool from_reset)
 {
 	u64 vmcr = 0, ctlr;
+	unsigned int n;
 
 	if (from_reset) {
 		/* what the Linux hyp stub does at boot: sysreg access */
@@ -195,7 +231,11 @@ void gicv3_cpu_activate(struct per_cpu *cpu, bool from_reset)
 	}
 
 	clear_lrs(cpu);
+	for (n = 0; n < ARRAY_SIZE(cpu->arch.pending_irqs); n++)
+		cpu->arch.pending_irqs[n] = 0;
 	cpu->arch.pending_irqs_any = false;
+	write_sysreg(S3_4_C12_C9_0, 0);			/* ICH_AP1R0_EL2 */
+	write_sysreg(S3_4_C12_C8_0, 0);			/* ICH_AP0R0_EL2 */
 	write_sysreg(S3_4_C12_C11_7, vmcr);		/* ICH_VMCR_EL2 */
 	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN);	/* ICH_HCR_EL2 */
 
@@ -206,7 +246,34 @@ void gicv3_cpu_activate(struct per_cpu *cpu, bool from_reset)
 	write_sysreg(S3_0_C12_C12_7, 1);		/* ICC_IGRPEN1_EL1 */
 	isb();
 	set_ppi_enable(cpu, maintenance_irq, true);
+	set_ppi_enable(cpu, SGI_EVENT, true);
 	cpu->arch.gic_virtualised = true;
+}
+
+/*
+ * The CPU starts afresh (in a cell or as a root CPU after CPU_OFF):
+ * physical interrupts the old guest left active are deactivated, the
+ * virtual interface is emptied.
+ */
+void gicv3_cpu_reset(struct per_cpu *cpu)
+{
+	unsigned int n;
+	u64 lr;
+
+	if (cpu->arch.gic_virtualised) {
+		for (n = 0; n < cpu->arch.num_lrs; n++) {
+			lr = read_lr(n);
+			if ((lr & ICH_LR_HW) && (lr & ICH_LR_STATE))
+				write_sysreg(S3_0_C12_C11_1,
+					     (lr >> ICH_LR_PINTID_SHIFT) &
+					     0x3ff);	/* ICC_DIR_EL1 */
+		}
+		for (n = 16; n < 1024; n++)
+			if (cpu->arch.pending_irqs[n / 64] & (1UL << (n % 64)))
+				write_sysreg(S3_0_C12_C11_1, n);
+		isb();
+	}
+	gicv3_cpu_activate(cpu, true);
 }
 
 static void raise_sgi_self(struct per_cpu *cpu, unsigned int sgi)
@@ -353,6 +420,17 @@ void gicv3_handle_irq(struct per_cpu *cpu)
 			refill(cpu);
 			continue;
 		}
+		if (irq == SGI_EVENT) {
+			write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
+			isb();
+			control_handle_events(cpu);
+			continue;
+		}
+		if (irq >= 32 && !cell_owns_irq(cpu->cell, irq)) {
+			/* left routed here from its former owner: drop */
+			write_sysreg(S3_0_C12_C11_1, irq);
+			continue;
+		}
 		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VIRQ]++;
 		if (irq < 16)
 			write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
@@ -361,14 +439,8 @@ void gicv3_handle_irq(struct per_cpu *cpu)
 	}
 }
 
-/*
- * A trapped write of ICC_SGI1R_EL1 (or SGI0R/ASGI1R). The root cell owns
- * all its CPUs: the SGI is sent as requested. Cells of part 2 will have
- * their target lists filtered here.
- */
-void gicv3_handle_sgi_write(struct per_cpu *cpu, unsigned int op2, u64 val)
+static void write_sgir(unsigned int op2, u64 val)
 {
-	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VSGI]++;
 	switch (op2) {
 	case 5:
 		write_sysreg(S3_0_C12_C11_5, val);	/* ICC_SGI1R_EL1 */
@@ -380,5 +452,310 @@ void gicv3_handle_sgi_write(struct per_cpu *cpu, unsigned int op2, u64 val)
 		write_sysreg(S3_0_C12_C11_7, val);	/* ICC_SGI0R_EL1 */
 		break;
 	}
+}
+
+/* An SGI register value targeting exactly one CPU. */
+static u64 sgir_for(u64 mpidr, unsigned int intid)
+{
+	unsigned int aff0 = mpidr & 0xff;
+
+	return (1UL << (aff0 % 16)) | ((u64)(aff0 / 16) << 44) |
+		(((mpidr >> 8) & 0xff) << 16) | ((u64)intid << 24) |
+		(((mpidr >> 16) & 0xff) << 32) |
+		(((mpidr >> 32) & 0xff) << 48);
+}
+
+/*
+ * A trapped write of ICC_SGI1R_EL1 (or SGI0R/ASGI1R): the SGI goes to
+ * the requested CPUs of the sender's own cell, one by one; others and
+ * the hypervisor's event SGI are dropped.
+ */
+void gicv3_handle_sgi_write(struct per_cpu *cpu, unsigned int op2, u64 val)
+{
+	unsigned int intid = (val >> 24) & 0xf, n, aff0;
+	bool all = val & (1UL << 40);
+	struct per_cpu *target;
+	u64 mpidr;
+
+	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VSGI]++;
+	if (intid == SGI_EVENT)
+		return;
+	for (n = 0; n < MAX_CPUS; n++) {
+		if (!cell_has_cpu(cpu->cell, n))
+			continue;
+		target = per_cpu(n);
+		mpidr = target->arch.mpidr;
+		aff0 = mpidr & 0xff;
+		if (all) {
+			if (target == cpu)
+				continue;
+		} else if (((mpidr >> 8) & 0xff) != ((val >> 16) & 0xff) ||
+			   ((mpidr >> 16) & 0xff) != ((val >> 32) & 0xff) ||
+			   ((mpidr >> 32) & 0xff) != ((val >> 48) & 0xff) ||
+			   aff0 / 16 != ((val >> 44) & 0xf) ||
+			   !(val & (1UL << (aff0 % 16)))) {
+			continue;
+		}
+		write_sgir(op2, sgir_for(mpidr, intid));
+	}
 	isb();
 }
+
+void arch_send_event(struct per_cpu *target)
+{
+	dsb_ish();
+	write_sgir(5, sgir_for(target->arch.mpidr, SGI_EVENT));
+	isb();
+}
+
+static u64 mmio_read(u8 *addr, unsigned int size)
+{
+	switch (size) {
+	case 1:
+		return *(volatile u8 *)addr;
+	case 2:
+		return *(volatile u16 *)addr;
+	case 4:
+		return *(volatile u32 *)addr;
+	default:
+		return *(volatile u64 *)addr;
+	}
+}
+
+static void mmio_write(u8 *addr, unsigned int size, u64 val)
+{
+	switch (size) {
+	case 1:
+		*(volatile u8 *)addr = val;
+		break;
+	case 2:
+		*(volatile u16 *)addr = val;
+		break;
+	case 4:
+		*(volatile u32 *)addr = val;
+		break;
+	default:
+		*(volatile u64 *)addr = val;
+		break;
+	}
+}
+
+/* Interrupts a cell may configure in its CPUs' redistributors. */
+static bool owns_banked(unsigned int irq)
+{
+	return irq != maintenance_irq && irq != SGI_EVENT;
+}
+
+/*
+ * The bits of an access to a register with bpi bits per interrupt,
+ * starting at first_irq, that belong to the cell.
+ */
+static u64 access_mask(struct cell *cell, bool banked, unsigned int first_irq,
+		       unsigned int bpi, unsigned int size)
+{
+	u64 field = bpi == 64 ? ~0UL : (1UL << bpi) - 1, mask = 0;
+	unsigned int n, count = size * 8 / bpi, irq;
+
+	for (n = 0; n < count; n++) {
+		irq = first_irq + n;
+		if (banked ? (irq < 32 && owns_banked(irq)) :
+			     (irq >= 32 && cell_owns_irq(cell, irq)))
+			mask |= field << (n * bpi);
+	}
+	return mask;
+}
+
+/*
+ * A per-interrupt register: set/clear registers take the masked value,
+ * read-write ones are merged with the bits of other owners.
+ */
+static void per_irq_access(struct mmio_access *acc, u8 *reg, u64 mask,
+			   bool set_clear)
+{
+	u64 old;
+
+	if (!acc->write) {
+		acc->value = mmio_read(reg, acc->size) & mask;
+		return;
+	}
+	if (!mask)
+		return;
+	if (set_clear) {
+		mmio_write(reg, acc->size, acc->value & mask);
+		return;
+	}
+	spin_lock(&dist_lock);
+	old = mmio_read(reg, acc->size);
+	mmio_write(reg, acc->size, (old & ~mask) | (acc->value & mask));
+	spin_unlock(&dist_lock);
+}
+
+struct reg_range {
+	u32 start, end;		/* offsets, end exclusive */
+	u8 bpi;			/* bits per interrupt */
+	bool set_clear;
+};
+
+static const struct reg_range per_irq_regs[] = {
+	{ GICD_IGROUPR, GICD_IGROUPR + 0x80, 1, false },
+	{ GICD_ISENABLER, GICD_ICACTIVER + 0x80, 1, true },
+	{ GICD_IPRIORITYR, GICD_IPRIORITYR + 0x400, 8, false },
+	{ GICD_ICFGR, GICD_ICFGR + 0x100, 2, false },
+	{ GICD_IGRPMODR, GICD_IGRPMODR + 0x80, 1, false },
+	{ GICD_NSACR, GICD_NSACR + 0x100, 2, false },
+};
+
+/* Handles offset off of a distributor-layout register block at base. */
+static bool per_irq_reg(struct cell *cell, struct mmio_access *acc, u8 *base,
+			u32 off, bool banked)
+{
+	const struct reg_range *r;
+	unsigned int n, first;
+	u64 mask;
+
+	for (n = 0; n < ARRAY_SIZE(per_irq_regs); n++) {
+		r = &per_irq_regs[n];
+		if (off < r->start || off >= r->end)
+			continue;
+		if (r->bpi == 1 && r->set_clear)
+			first = ((off - r->start) % 0x80) * 8;
+		else
+			first = (off - r->start) * 8 / r->bpi;
+		mask = access_mask(cell, banked, first, r->bpi, acc->size);
+		per_irq_access(acc, base + off, mask, r->set_clear);
+		return true;
+	}
+	return false;
+}
+
+static u64 cpu_affinity(struct per_cpu *cpu)
+{
+	return cpu->arch.mpidr & 0xff00ffffffUL;
+}
+
+/* IROUTER of an SPI: the target must be one of the owner's CPUs. */
+static void irouter_access(struct cell *cell, struct mmio_access *acc,
+			   u32 off)
+{
+	unsigned int irq = (off - GICD_IROUTER) / 8, n;
+	u8 *reg = gicd_base + GICD_IROUTER + irq * 8;
+	u64 val, aff;
+	bool ok = false;
+
+	if (irq < 32 || !cell_owns_irq(cell, irq)) {
+		acc->value = 0;
+		return;
+	}
+	if (!acc->write) {
+		acc->value = mmio_read(gicd_base + off, acc->size);
+		return;
+	}
+	spin_lock(&dist_lock);
+	val = *(volatile u64 *)reg;
+	if (acc->size == 8)
+		val = acc->value;
+	else if (off & 4)
+		val = (val & 0xffffffffUL) | (acc->value << 32);
+	else
+		val = (val & ~0xffffffffUL) | (acc->value & 0xffffffffUL);
+	aff = val & 0xff00ffffffUL;
+	for (n = 0; n < MAX_CPUS; n++)
+		if (cell_has_cpu(cell, n) && cpu_affinity(per_cpu(n)) == aff)
+			ok = true;
+	if ((val & IROUTER_IRM) || !ok)
+		val = cell->cpu_set ?
+			cpu_affinity(per_cpu(__builtin_ctzll(cell->cpu_set))) :
+			0;
+	*(volatile u64 *)reg = val;
+	spin_unlock(&dist_lock);
+}
+
+static void dist_access(struct cell *cell, struct mmio_access *acc, u32 off)
+{
+	unsigned int irq;
+
+	if (off < GICD_IGROUPR || off >= GICD_ID_START) {
+		/* control and ID registers: readable, not writable */
+		if (off == GICD_SETSPI_NSR || off == GICD_CLRSPI_NSR) {
+			irq = acc->value & 0x3ff;
+			if (acc->write && cell_owns_irq(cell, irq))
+				mmio_write(gicd_base + off, 4, irq);
+			acc->value = 0;
+			return;
+		}
+		if (!acc->write)
+			acc->value = mmio_read(gicd_base + off, acc->size);
+		return;
+	}
+	if (off >= GICD_IROUTER && off < GICD_IROUTER_END) {
+		irouter_access(cell, acc, off);
+		return;
+	}
+	if (!per_irq_reg(cell, acc, gicd_base, off, false))
+		acc->value = 0;	/* ITARGETSR, SGIR...: RAZ/WI with ARE */
+}
+
+static void redist_access(struct per_cpu *cpu, struct mmio_access *acc,
+			  u64 off)
+{
+	unsigned int frame = off / GICR_STRIDE, n;
+	u32 reg = off % GICR_STRIDE;
+	u8 *base = gicr_base + (u64)frame * GICR_STRIDE;
+	struct per_cpu *owner = NULL;
+
+	for (n = 0; n < MAX_CPUS; n++)
+		if ((system_cpu_set & (1ULL << n)) &&
+		    per_cpu(n)->arch.redist == base)
+			owner = per_cpu(n);
+
+	if (!owner || owner->cell != cpu->cell) {
+		acc->value = 0;
+		/* others' frames: only what finding one's own frame needs */
+		if (!acc->write && (reg == GICR_TYPER || reg == GICR_TYPER + 4 ||
+				    reg == GICR_PIDR2))
+			acc->value = mmio_read(base + reg, acc->size);
+		return;
+	}
+	if (reg < GICR_SGI_BASE) {
+		/* RD frame: readable; wake/LPI control stays ours */
+		if (!acc->write)
+			acc->value = mmio_read(base + reg, acc->size);
+		return;
+	}
+	reg -= GICR_SGI_BASE;
+	if (reg >= 0x1000 || !per_irq_reg(cpu->cell, acc,
+					  base + GICR_SGI_BASE, reg, true))
+		acc->value = 0;
+}
+
+bool gicv3_handle_mmio(struct per_cpu *cpu, struct mmio_access *acc)
+{
+	if (acc->addr & (acc->size - 1))
+		return false;
+	if (acc->addr >= gicd_phys && acc->addr < gicd_phys + GICD_SIZE) {
+		dist_access(cpu->cell, acc, acc->addr - gicd_phys);
+		return true;
+	}
+	if (acc->addr >= gicr_phys && acc->addr < gicr_phys + gicr_size) {
+		redist_access(cpu, acc, acc->addr - gicr_phys);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * An SPI changes owner: disabled (the new owner enables it) and routed
+ * to the new owner's first CPU.
+ */
+void arch_irq_move(unsigned int irq, u64 cpu_set)
+{
+	if (irq < 32 || irq >= 1020 || !cpu_set)
+		return;
+	*(volatile u32 *)(gicd_base + GICD_ICENABLER + (irq / 32) * 4) =
+		1U << (irq % 32);
+	spin_lock(&dist_lock);
+	*(volatile u64 *)(gicd_base + GICD_IROUTER + irq * 8) =
+		cpu_affinity(per_cpu(__builtin_ctzll(cpu_set)));
+	spin_unlock(&dist_lock);
+}
+

@@ -4,9 +4,11 @@
  *
  * Policy for the root cell, which owns all its CPUs: PSCI calls are
  * checked and passed to the firmware (QEMU's PSCI here), except that
- * CPU_ON starts the CPU in the hypervisor, which then enters the cell at
- * the requested address, so that the CPU comes up under the hypervisor.
- * CPU_OFF powers the CPU down through the firmware. Arm architecture
+ * CPU_OFF parks the CPU in the hypervisor and CPU_ON resumes a parked
+ * CPU of the caller's cell at the requested entry (a reset EL1), so CPUs
+ * never leave the hypervisor; AFFINITY_INFO answers from that state.
+ * Non-root cells get the same PSCI for their own CPUs, no SYSTEM_OFF/
+ * RESET; a SiP/OEM/other SMC is fatal to a non-root cell's CPU. Arm architecture
  * calls (SMCCC_VERSION, ARCH_FEATURES, workarounds) are passed through;
  * SiP, OEM and trusted OS calls are refused with NOT_SUPPORTED.
  */
@@ -16,6 +18,7 @@
 #include <core/printk.h>
 #include <asm/arm64.h>
 #include <asm/processor.h>
+#include <asm/spinlock.h>
 
 #define PSCI_VERSION		0x84000000
 #define PSCI_CPU_SUSPEND_32	0x84000001
@@ -72,21 +75,29 @@ static long psci_cpu_on(struct per_cpu *cpu, struct registers *regs)
 {
 	struct per_cpu *target = cpu_by_mpidr(cpu->cell, regs->x[1]);
 	u64 entry = regs->x[2], context = regs->x[3];
+	long ret;
 
 	if (regs->x[0] == PSCI_CPU_ON_32) {
 		entry &= 0xffffffff;
 		context &= 0xffffffff;
 	}
+	/* only CPUs of the caller's own cell */
 	if (!target)
 		return PSCI_DENIED;
-	if (target->activated)
-		return PSCI_ALREADY_ON;
-	target->arch.cpu_on_entry = entry;
-	target->arch.cpu_on_context = context;
-	memory_barrier();
-	return psci_firmware_call(PSCI_CPU_ON_64, target->arch.mpidr,
-				  paging_hv2phys(arch_cpu_on_entry),
-				  target->cpu_id);
+	spin_lock(&control_lock);
+	ret = control_start_cpu(target, entry, context) ? PSCI_ALREADY_ON :
+							  PSCI_SUCCESS;
+	spin_unlock(&control_lock);
+	return ret;
+}
+
+static long psci_affinity_info(struct per_cpu *cpu, struct registers *regs)
+{
+	struct per_cpu *target = cpu_by_mpidr(cpu->cell, regs->x[1]);
+
+	if (!target || regs->x[2] != 0)
+		return PSCI_INVALID_PARAMS;
+	return control_cpu_is_off(target) ? 1 : 0;	/* OFF : ON */
 }
 
 static long psci_features(unsigned long fn)
@@ -114,6 +125,7 @@ static long psci_features(unsigned long fn)
 int psci_handle_smc(struct per_cpu *cpu, struct registers *regs)
 {
 	unsigned long fn = regs->x[0] & 0xffffffff;
+	bool root = cpu->cell == &root_cell;
 	long ret;
 
 	if (SMCCC_OWNER(fn) == SMCCC_OWNER_ARCH) {
@@ -123,6 +135,9 @@ int psci_handle_smc(struct per_cpu *cpu, struct registers *regs)
 		return 0;
 	}
 	if (SMCCC_OWNER(fn) != SMCCC_OWNER_STANDARD) {
+		/* SiP and friends: refused to the root, fatal to a cell */
+		if (!root)
+			return -EPERM;
 		regs->x[0] = PSCI_NOT_SUPPORTED;
 		return 0;
 	}
@@ -130,12 +145,21 @@ int psci_handle_smc(struct per_cpu *cpu, struct registers *regs)
 	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_PSCI]++;
 	switch (fn) {
 	case PSCI_VERSION:
-	case PSCI_AFFINITY_INFO_32:
-	case PSCI_AFFINITY_INFO_64:
+		ret = psci_firmware_call(fn, 0, 0, 0);
+		break;
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
+		/* the machine is the root cell's to switch off */
+		if (!root) {
+			ret = PSCI_NOT_SUPPORTED;
+			break;
+		}
 		ret = psci_firmware_call(fn, regs->x[1], regs->x[2],
 					 regs->x[3]);
+		break;
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+		ret = psci_affinity_info(cpu, regs);
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
 		ret = PSCI_TOS_NOT_PRESENT_MP;
@@ -151,12 +175,8 @@ int psci_handle_smc(struct per_cpu *cpu, struct registers *regs)
 		ret = psci_cpu_on(cpu, regs);
 		break;
 	case PSCI_CPU_OFF:
-		control_cpu_online(cpu, false);
-		psci_firmware_call(PSCI_CPU_OFF, 0, 0, 0);
-		/* only on failure */
-		control_cpu_online(cpu, true);
-		ret = PSCI_DENIED;
-		break;
+		/* parked in the hypervisor until CPU_ON; never returns */
+		cpu_park(cpu);
 	case PSCI_FEATURES:
 		ret = psci_features(regs->x[1] & 0xffffffff);
 		break;

@@ -113,34 +113,24 @@ int arch_cpu_init(struct per_cpu *cpu)
 	return gicv3_cpu_init(cpu);
 }
 
-static unsigned long region_flags(const struct jailhouse_memory *mem)
+static bool overlaps(u64 a, u64 asize, u64 b, u64 bsize)
 {
-	unsigned long flags = 0;
-
-	if (mem->flags & JAILHOUSE_MEM_READ)
-		flags |= PAGE_FLAG_READ;
-	if (mem->flags & JAILHOUSE_MEM_WRITE)
-		flags |= PAGE_FLAG_WRITE;
-	if (mem->flags & JAILHOUSE_MEM_EXECUTE)
-		flags |= PAGE_FLAG_EXEC;
-	if (mem->flags & JAILHOUSE_MEM_IO)
-		flags |= PAGE_FLAG_DEVICE;
-	if (mem->flags & JAILHOUSE_MEM_NO_HUGEPAGES)
-		flags |= PAGE_FLAG_NOHUGE;
-	return flags;
+	return a < b + bsize && b < a + asize;
 }
 
+/*
+ * Creates the cell's stage-2 root and maps what only the arch knows
+ * about; the core maps the config's regions. The GIC distributor and
+ * redistributors are never mapped: their accesses trap and are mediated
+ * (gicv3.c), so no region may cover them.
+ */
 int arch_cell_create(struct cell *cell)
 {
 	const struct jailhouse_system *sys = system_config;
 	const struct jailhouse_memory *mem;
-	u64 gicr_size;
+	u64 gicr_size = (u64)arch_max_cpus() * GICR_STRIDE;
 	unsigned int n;
 	int err;
-
-	err = paging_create_root(&cell->arch.s2, &arm64_s2_paging);
-	if (err)
-		return err;
 
 	for_each_mem_region(mem, cell->config, n) {
 		if (mem->size == 0)
@@ -150,48 +140,99 @@ int arch_cell_create(struct cell *cell)
 			       "space\n", (unsigned long long)mem->virt_start);
 			return -ERANGE;
 		}
-		err = paging_map(&cell->arch.s2, mem->virt_start,
-				 mem->phys_start, mem->size,
-				 region_flags(mem));
-		if (err)
-			return err;
+		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
+			continue;
+		if (overlaps(mem->phys_start, mem->size,
+			     sys->platform_info.arm.gicd_base, GICD_SIZE) ||
+		    overlaps(mem->phys_start, mem->size,
+			     sys->platform_info.arm.gicr_base, gicr_size)) {
+			printk("ERROR: region 0x%llx covers the GIC\n",
+			       (unsigned long long)mem->phys_start);
+			return -EINVAL;
+		}
 	}
 
+	err = paging_create_root(&cell->arch.s2, &arm64_s2_paging);
+	if (err)
+		return err;
 	if (cell == &root_cell) {
-		/*
-		 * Milestone 1: the root cell keeps direct access to the GIC
-		 * distributor and its redistributors.
-		 */
-		gicr_size = (u64)arch_max_cpus() * GICR_STRIDE;
-		err = paging_map(&cell->arch.s2,
-				 sys->platform_info.arm.gicd_base,
-				 sys->platform_info.arm.gicd_base, GICD_SIZE,
-				 PAGE_FLAG_READ | PAGE_FLAG_WRITE |
-				 PAGE_FLAG_DEVICE);
-		if (!err)
-			err = paging_map(&cell->arch.s2,
-					 sys->platform_info.arm.gicr_base,
-					 sys->platform_info.arm.gicr_base,
-					 gicr_size, PAGE_FLAG_READ |
-					 PAGE_FLAG_WRITE | PAGE_FLAG_DEVICE);
 		/* the driver reads the console ring; read-only */
-		if (!err)
-			err = paging_map(&cell->arch.s2,
-					 paging_hv2phys(&hv_console),
-					 paging_hv2phys(&hv_console),
-					 PAGE_SIZE, PAGE_FLAG_READ);
+		err = paging_map(&cell->arch.s2, paging_hv2phys(&hv_console),
+				 paging_hv2phys(&hv_console), PAGE_SIZE,
+				 PAGE_FLAG_READ);
 		if (err)
 			return err;
 	}
-
 	cell->arch.vttbr = paging_hv2phys(cell->arch.s2.root) |
 		((u64)cell->id << 48);
 	return 0;
 }
 
+struct paging_structs *arch_cell_paging(struct cell *cell)
+{
+	return &cell->arch.s2;
+}
+
+void arch_flush_cell_tlbs(struct cell *cell)
+{
+	flush_tlbs(&cell->arch.s2);
+}
+
 void arch_cell_destroy(struct cell *cell)
 {
 	paging_destroy(&cell->arch.s2);
+	/* a later cell may get the same VMID */
+	flush_tlbs(&cell->arch.s2);
+}
+
+void *arch_map_phys(u64 phys, u64 size, bool device)
+{
+	unsigned long pages = DIV_ROUND_UP(size, PAGE_SIZE);
+	u8 *virt = page_alloc(&remap_pool, pages);
+
+	if (!virt)
+		return NULL;
+	if (paging_map(&hv_paging, (u64)virt, phys & PAGE_MASK,
+		       pages * PAGE_SIZE, PAGE_FLAG_READ | PAGE_FLAG_WRITE |
+		       (device ? PAGE_FLAG_DEVICE : 0))) {
+		paging_unmap(&hv_paging, (u64)virt, pages * PAGE_SIZE);
+		page_free(&remap_pool, virt, pages);
+		return NULL;
+	}
+	return virt;
+}
+
+void arch_unmap_phys(void *virt, u64 size)
+{
+	unsigned long pages = DIV_ROUND_UP(size, PAGE_SIZE);
+
+	paging_unmap(&hv_paging, (u64)virt, pages * PAGE_SIZE);
+	page_free(&remap_pool, virt, pages);
+}
+
+void arch_flush_dcache(void *virt, u64 size)
+{
+	unsigned long line = 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	u64 p = (u64)virt & ~(line - 1), end = (u64)virt + size;
+
+	for (; p < end; p += line)
+		asm volatile("dc civac, %0" : : "r" (p) : "memory");
+	dsb_ish();
+}
+
+void arch_flush_icache(void)
+{
+	asm volatile("ic ialluis; dsb ish; isb" : : : "memory");
+}
+
+void arch_comm_init(struct cell *cell)
+{
+	const struct jailhouse_system *sys = system_config;
+
+	cell->comm->gic_version = 3;
+	cell->comm->gicd_base = sys->platform_info.arm.gicd_base;
+	cell->comm->gicr_base = sys->platform_info.arm.gicr_base;
+	cell->comm->gicc_base = 0;
 }
 
 unsigned int arch_max_cpus(void)
@@ -238,24 +279,75 @@ void arch_cpu_activate(struct per_cpu *cpu)
 	regs->x[0] = 0;		/* the driver's entry call returns 0 */
 }
 
-void arch_cpu_on_resume(struct per_cpu *cpu)
+/* EL1 state of a CPU coming out of reset (SCTLR_EL1: RES1 bits only). */
+static void reset_el1(void)
+{
+	write_sysreg(sctlr_el1, 0x30d00800);
+	write_sysreg(cpacr_el1, 3UL << 20);	/* FP/SIMD usable */
+	write_sysreg(vbar_el1, 0);
+	write_sysreg(ttbr0_el1, 0);
+	write_sysreg(ttbr1_el1, 0);
+	write_sysreg(tcr_el1, 0);
+	write_sysreg(mair_el1, 0);
+	write_sysreg(amair_el1, 0);
+	write_sysreg(contextidr_el1, 0);
+	write_sysreg(tpidr_el0, 0);
+	write_sysreg(tpidrro_el0, 0);
+	write_sysreg(tpidr_el1, 0);
+	write_sysreg(sp_el0, 0);
+	write_sysreg(sp_el1, 0);
+	write_sysreg(elr_el1, 0);
+	write_sysreg(spsr_el1, 0);
+	write_sysreg(esr_el1, 0);
+	write_sysreg(far_el1, 0);
+	write_sysreg(par_el1, 0);
+	write_sysreg(afsr0_el1, 0);
+	write_sysreg(afsr1_el1, 0);
+	write_sysreg(cntkctl_el1, 0);
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+	write_sysreg(mdscr_el1, 0);
+	write_sysreg(csselr_el1, 0);
+	isb();
+}
+
+void arch_cpu_reset(struct per_cpu *cpu, u64 entry, u64 context)
 {
 	struct registers *regs = guest_regs(cpu);
 	unsigned int n;
 
-	/* the CPU was reset: EL2 comes up as it was first found */
+	reset_el1();
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1));
 	write_sysreg(cntvoff_el2, 0);
-	gicv3_cpu_activate(cpu, true);
+	gicv3_cpu_reset(cpu);
 	arch_setup_guest_el2(cpu);
 
 	for (n = 0; n < 31; n++)
 		regs->x[n] = 0;
-	regs->x[0] = cpu->arch.cpu_on_context;
-	write_sysreg(elr_el2, cpu->arch.cpu_on_entry);
+	/* PSCI says x0; upstream inmates read x1: both get the context */
+	regs->x[0] = context;
+	if (cpu->cell != &root_cell)
+		regs->x[1] = context;
+	write_sysreg(elr_el2, entry);
 	write_sysreg(spsr_el2, SPSR_EL1H_DAIF);
-	control_cpu_online(cpu, true);
+}
+
+void __noreturn arch_guest_resume(struct per_cpu *cpu)
+{
+	asm volatile("mov sp, %0\n\tb guest_resume"
+		     : : "r" (guest_regs(cpu)) : "memory");
+	__builtin_unreachable();
+}
+
+void __noreturn arch_cpu_power_off(struct per_cpu *cpu)
+{
+	gicv3_cpu_reset(cpu);
+	gicv3_cpu_deactivate(cpu);
+	psci_firmware_call(0x84000002, 0, 0, 0);	/* PSCI CPU_OFF */
+	/* the firmware refused: stay here, nothing else is left */
+	for (;;)
+		asm volatile("wfi");
 }
 
 void __noreturn arch_cpu_leave(struct per_cpu *cpu, long result)
@@ -280,7 +372,5 @@ void __noreturn arch_cpu_leave(struct per_cpu *cpu, long result)
 
 void __noreturn arch_cpu_park_failed(struct per_cpu *cpu)
 {
-	cpu->failed = true;
-	for (;;)
-		asm volatile("wfi");
+	cell_cpu_failed(cpu, "unhandled trap");
 }

@@ -48,9 +48,10 @@ static void skip_instruction(void)
 }
 
 /*
- * A data abort on an address the cell has no mapping for. Reads return
- * 0, writes are dropped, so that a stray access costs a message and not
- * the machine.
+ * A data abort: the GIC's registers are emulated. Any other address is
+ * outside the cell: fatal to a non-root cell's CPU; for the root cell
+ * reads return 0 and writes are dropped, so that a stray access costs a
+ * message and not the machine.
  */
 static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 			u64 esr)
@@ -58,20 +59,48 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 	u64 iss = ESR_ISS(esr);
 	u64 ipa = (read_sysreg(hpfar_el2) >> 4) << 12 |
 		(read_sysreg(far_el2) & 0xfff);
-	unsigned int reg;
+	unsigned int reg = DABT_SRT(iss), shift;
+	struct mmio_access acc;
 
 	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MMIO]++;
 	if (!(iss & DABT_ISV)) {
 		report_trap(cpu, "undecodable access to unmapped memory", esr);
 		dump_regs(regs);
-		arch_cpu_park_failed(cpu);
+		cell_cpu_failed(cpu, "stage-2 fault");
 	}
-	reg = DABT_SRT(iss);
+	acc.addr = ipa;
+	acc.size = 1U << DABT_SAS(iss);
+	acc.write = iss & DABT_WNR;
+	acc.value = 0;
+	if (acc.write && reg != 31) {
+		acc.value = regs->x[reg];
+		if (acc.size < 8)
+			acc.value &= (1UL << (8 * acc.size)) - 1;
+	}
+	if (gicv3_handle_mmio(cpu, &acc)) {
+		if (!acc.write && reg != 31) {
+			if ((iss & DABT_SSE) && acc.size < 8) {
+				shift = 64 - 8 * acc.size;
+				acc.value = (u64)((s64)(acc.value << shift) >>
+						  shift);
+			}
+			if (!(iss & DABT_SF))
+				acc.value &= 0xffffffffUL;
+			regs->x[reg] = acc.value;
+		}
+		skip_instruction();
+		return;
+	}
+	if (cpu->cell != &root_cell) {
+		report_trap(cpu, acc.write ? "write outside the cell" :
+					     "read outside the cell", esr);
+		cell_cpu_failed(cpu, "stage-2 fault");
+	}
 	printk("CPU %u: %s of unmapped address 0x%llx ignored (pc %llx)\n",
-	       cpu->cpu_id, (iss & DABT_WNR) ? "write" : "read",
+	       cpu->cpu_id, acc.write ? "write" : "read",
 	       (unsigned long long)ipa,
 	       (unsigned long long)read_sysreg(elr_el2));
-	if (!(iss & DABT_WNR) && reg != 31)
+	if (!acc.write && reg != 31)
 		regs->x[reg] = 0;
 	skip_instruction();
 }
@@ -82,7 +111,12 @@ static void handle_hvc(struct per_cpu *cpu, struct registers *regs, u64 esr)
 		/*
 		 * Linux's hyp stub calls (hvc #0) end up here while the
 		 * hypervisor is active: refuse them, it is not the stub.
+		 * Any other HVC is fatal to an inmate, as upstream.
 		 */
+		if (cpu->cell != &root_cell) {
+			report_trap(cpu, "forbidden HVC", esr);
+			cell_cpu_failed(cpu, "forbidden HVC");
+		}
 		printk("CPU %u: hvc #0x%llx (x0 %llx) refused\n", cpu->cpu_id,
 		       (unsigned long long)(esr & 0xffff),
 		       (unsigned long long)regs->x[0]);
@@ -134,7 +168,11 @@ void arch_handle_sync(struct per_cpu *cpu)
 	case EC_SMC64:
 		/* a trapped SMC returns to itself: step over it */
 		skip_instruction();
-		psci_handle_smc(cpu, regs);
+		if (psci_handle_smc(cpu, regs)) {
+			report_trap(cpu, "forbidden SMC", esr);
+			dump_regs(regs);
+			cell_cpu_failed(cpu, "forbidden SMC");
+		}
 		break;
 	case EC_DABT_LOW:
 		handle_dabt(cpu, regs, esr);

@@ -55,4 +55,42 @@
 #define JAILHOUSE_CELL_FAILED			3
 #define JAILHOUSE_CELL_FAILED_COMM_REV		4
 
+/* Messages to a cell (msg_to_cell) and its replies (reply_from_cell) */
+#define JAILHOUSE_MSG_NONE			0
+#define JAILHOUSE_MSG_SHUTDOWN_REQUEST		1
+#define JAILHOUSE_MSG_RECONFIG_COMPLETED	2
+
+#define JAILHOUSE_MSG_UNKNOWN			1
+#define JAILHOUSE_MSG_REQUEST_DENIED		2
+#define JAILHOUSE_MSG_REQUEST_APPROVED		3
+#define JAILHOUSE_MSG_RECEIVED			4
+
+#define JAILHOUSE_COMM_FLAG_DBG_PUTC_PERMITTED	0x0001
+#define JAILHOUSE_COMM_FLAG_DBG_PUTC_ACTIVE	0x0002
+
+#define COMM_REGION_ABI_REVISION		2
+#define COMM_REGION_MAGIC			"JHCOMM"
+
+#ifndef __ASSEMBLER__
+#include <jailhouse/cell-config.h>
+
+/* The comm region of a cell, arm64 layout (ABI.md), 100 bytes used. */
+struct jailhouse_comm_region {
+	char signature[6];			/* @0 "JHCOMM" */
+	__u16 revision;				/* @6 */
+	volatile __u32 cell_state;		/* @8 */
+	volatile __u32 msg_to_cell;		/* @12 */
+	volatile __u32 reply_from_cell;		/* @16 */
+	__u32 flags;				/* @20 */
+	struct jailhouse_console console;	/* @24 */
+	__u64 pci_mmconfig_base;		/* @56 */
+	__u8 gic_version;			/* @64 */
+	__u8 padding[7];
+	__u64 gicd_base;			/* @72 */
+	__u64 gicc_base;			/* @80 */
+	__u64 gicr_base;			/* @88 */
+	__u32 vpci_irq_base;			/* @96 */
+} __attribute__((packed));
+#endif
+
 #endif /* !_JAILHOUSE_HYPERCALL_H */

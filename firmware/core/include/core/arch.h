@@ -46,8 +46,38 @@ void arch_cpu_activate(struct per_cpu *cpu);
  */
 void __noreturn arch_cpu_leave(struct per_cpu *cpu, long result);
 
-/* Stops the calling CPU for good after a fatal error. */
+/* Stops the calling CPU after a fatal error (see cell_cpu_failed). */
 void __noreturn arch_cpu_park_failed(struct per_cpu *cpu);
+
+/*
+ * Prepares the calling CPU's guest state to enter its cell at entry:
+ * general registers zero (context in x0 and x1), EL1h with DAIF masked,
+ * MMU and caches off, EL1 system registers and the virtual interrupt
+ * interface reset, the cell's stage 2.
+ */
+void arch_cpu_reset(struct per_cpu *cpu, u64 entry, u64 context);
+/* Resumes the guest from the saved frame, dropping the hypervisor stack. */
+void __noreturn arch_guest_resume(struct per_cpu *cpu);
+/* Interrupts the target CPU so that it calls control_handle_events. */
+void arch_send_event(struct per_cpu *target);
+/* Powers the calling CPU down through the firmware (hypervisor gone). */
+void __noreturn arch_cpu_power_off(struct per_cpu *cpu);
+
+/* The cell's stage-2 tables. */
+struct paging_structs *arch_cell_paging(struct cell *cell);
+/* Flushes stage-2 TLB entries of the cell on all CPUs. */
+void arch_flush_cell_tlbs(struct cell *cell);
+/* Temporary hypervisor mapping of physical memory (remap pool). */
+void *arch_map_phys(u64 phys, u64 size, bool device);
+void arch_unmap_phys(void *virt, u64 size);
+/* Cleans and invalidates the data cache to PoC over a mapped range. */
+void arch_flush_dcache(void *virt, u64 size);
+/* Invalidates all instruction caches (inner shareable). */
+void arch_flush_icache(void);
+/* An interrupt changes owner: disable it, route it to the new CPUs. */
+void arch_irq_move(unsigned int irq, u64 cpu_set);
+/* Fills the arch part of a cell's comm region. */
+void arch_comm_init(struct cell *cell);
 
 /* Debug console output of one character (UART), once mapped. */
 void arch_dbg_putc(char c);

@@ -5,14 +5,26 @@
 
 #include <core/types.h>
 #include <jailhouse/cell-config.h>
+#include <jailhouse/hypercall.h>
 #include <asm/cell.h>
 
 #define MAX_CPUS	64
+#define MAX_IRQS	1024
+#define MAX_CELL_ID	255	/* the cell id is the stage-2 VMID */
+/* upstream's limit for a cell config read from the root cell */
+#define MAX_CELL_CONFIG_PAGES	16
 
 struct cell {
 	unsigned int id;
 	const struct jailhouse_cell_desc *config;
+	unsigned long config_pages;	/* pool pages of our copy, 0 = root */
 	u64 cpu_set;			/* bit n = CPU n belongs to the cell */
+	u32 irq_bitmap[MAX_IRQS / 32];	/* interrupts the cell owns */
+	bool loadable;			/* loadable regions mapped in root */
+	/* hypervisor mapping (uncached) of the comm page; NULL for root */
+	struct jailhouse_comm_region *comm;
+	void *comm_page;		/* the page in the memory pool */
+	struct cell *next;
 	struct arch_cell arch;
 };
 
@@ -25,8 +37,34 @@ static inline bool cell_has_cpu(const struct cell *cell, unsigned int cpu)
 	return cpu < MAX_CPUS && (cell->cpu_set & (1ULL << cpu));
 }
 
+static inline bool cell_owns_irq(const struct cell *cell, unsigned int irq)
+{
+	return irq < MAX_IRQS &&
+		(cell->irq_bitmap[irq / 32] & (1U << (irq % 32)));
+}
+
 #define for_each_mem_region(mem, cfg, n)				\
 	for ((n) = 0, (mem) = jailhouse_cell_mem_regions(cfg);		\
 	     (n) < (cfg)->num_memory_regions; (n)++, (mem)++)
+
+#define for_each_cell(c)	for ((c) = &root_cell; (c); (c) = (c)->next)
+
+/* The page flags (core/paging.h) for a config memory region. */
+unsigned long cell_region_flags(const struct jailhouse_memory *mem);
+/* Sets the cell's interrupt bitmap from its config's irqchips. */
+void cell_init_irqs(struct cell *cell);
+/* Maps the cell's regions (comm region: its page) into its stage 2. */
+int cell_map_regions(struct cell *cell);
+
+/* Management hypercalls (core/cell.c); called on a root CPU. */
+struct per_cpu;
+long cell_create(struct per_cpu *cpu, unsigned long config_address);
+long cell_start(struct per_cpu *cpu, unsigned long id);
+long cell_set_loadable(struct per_cpu *cpu, unsigned long id);
+long cell_destroy(struct per_cpu *cpu, unsigned long id);
+long cell_get_state(struct per_cpu *cpu, unsigned long id);
+
+/* The calling CPU failed: report, mark its cell failed, park it. */
+void __noreturn cell_cpu_failed(struct per_cpu *cpu, const char *why);
 
 #endif /* !_CORE_CELL_H */

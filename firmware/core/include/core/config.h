@@ -28,4 +28,17 @@ int config_check_system(const struct jailhouse_system *sys,
 /* The CPU set of a cell as a 64-bit mask; -E2BIG beyond 64 CPUs. */
 int config_cpu_set(const struct jailhouse_cell_desc *cell, u64 *set);
 
+/*
+ * Structural checks of a non-root cell config of size bytes (everything
+ * that needs no knowledge of the other cells). lim->hv_phys and
+ * lim->hv_size_min give the hypervisor memory, lim->arch the
+ * architecture.
+ */
+int config_check_cell(const struct jailhouse_cell_desc *cell, u64 size,
+		      const struct config_limits *lim, const char **reason);
+
+/* Whether [start, start+size) lies in the union of the cell's regions. */
+bool config_mem_covered(const struct jailhouse_cell_desc *cell, u64 start,
+			u64 size);
+
 #endif /* !_CORE_CONFIG_H */

@@ -4,6 +4,9 @@
 #define _CORE_CONTROL_H
 
 #include <core/types.h>
+#include <asm/spinlock.h>
+
+extern spinlock_t control_lock;
 
 struct per_cpu;
 
@@ -18,6 +21,18 @@ long hypercall(struct per_cpu *cpu, unsigned long code, unsigned long arg1,
 
 /* Number of CPUs that currently run a cell (for disable). */
 void control_cpu_online(struct per_cpu *cpu, bool online);
+
+/* Parks the calling CPU until it is started again (see control.c). */
+void __noreturn cpu_park(struct per_cpu *cpu);
+/* Asks a parked CPU to enter its cell; control_lock held; -EBUSY. */
+int control_start_cpu(struct per_cpu *target, u64 entry, u64 context);
+bool control_cpu_is_off(struct per_cpu *target);
+/* Stops a running CPU of another cell and waits until it is parked. */
+void control_stop_cpu(struct per_cpu *target);
+/* Acts on requests for the calling CPU (event interrupt). */
+void control_handle_events(struct per_cpu *cpu);
+
+extern u64 system_cpu_set;
 
 /* The image header (first bytes of the image) */
 extern struct jailhouse_header hypervisor_header;

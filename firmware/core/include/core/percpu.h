@@ -20,6 +20,10 @@
 
 struct cell;
 
+#define CPU_REQ_NONE		0
+#define CPU_REQ_START		1	/* enter the cell at start_entry */
+#define CPU_REQ_POWER_OFF	2	/* hypervisor disabled: power down */
+
 struct per_cpu {
 	u8 stack[PERCPU_STACK_SIZE];
 	unsigned int cpu_id;
@@ -28,6 +32,17 @@ struct per_cpu {
 	bool failed;
 	bool activated;		/* the guest runs in cell mode */
 	bool disabling;		/* DISABLE was called on this CPU */
+	/*
+	 * Parking (core/control.c): a CPU that is off for its cell (root
+	 * CPU_OFF, a cell CPU not started or stopped, a failed CPU) waits
+	 * in the hypervisor for a request. Requests are set under the
+	 * control lock by other CPUs, followed by sev.
+	 */
+	volatile bool parked;
+	volatile unsigned int request;	/* CPU_REQ_* */
+	volatile bool stop_request;	/* park at the next event */
+	u64 start_entry;		/* for CPU_REQ_START */
+	u64 start_context;
 	struct arch_per_cpu arch;
 };
 

@@ -21,6 +21,5 @@ unsigned long psci_firmware_call(unsigned long fn, unsigned long a1,
 void arch_setup_guest_el2(struct per_cpu *cpu);
 void __noreturn arch_return_to_linux(long result, struct registers *frame,
 				     long hv_offset);
-extern char arch_cpu_on_entry[];
 
 #endif /* !_ASM_ARM64_H */

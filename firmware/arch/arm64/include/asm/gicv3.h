@@ -13,5 +13,17 @@ void gicv3_cpu_activate(struct per_cpu *cpu, bool from_reset);
 void gicv3_cpu_deactivate(struct per_cpu *cpu);
 void gicv3_handle_irq(struct per_cpu *cpu);
 void gicv3_handle_sgi_write(struct per_cpu *cpu, unsigned int op2, u64 val);
+void gicv3_cpu_reset(struct per_cpu *cpu);
+
+/* A decoded MMIO access of a guest (data abort with a valid syndrome). */
+struct mmio_access {
+	u64 addr;
+	unsigned int size;
+	bool write;
+	u64 value;		/* written, or read result */
+};
+
+/* Emulates a GICD/GICR access; false if the address is not the GIC's. */
+bool gicv3_handle_mmio(struct per_cpu *cpu, struct mmio_access *acc);
 
 #endif /* !_ASM_GICV3_H */
