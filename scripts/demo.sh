@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The README's main job: set-up, build, stage, boot the QEMU arm64 root cell
-# from the staged tree and show it alive.
+# from the staged tree, enable the hypervisor, run gic-demo in a cell (its
+# output is on the PL011, printed at the end), shut it down, destroy it,
+# disable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,12 +12,19 @@ printf '\n==> build\n'
 pnpm turbo run build --output-logs=new-only
 printf '\n==> stage\n'
 pnpm stage
-printf '\n==> QEMU arm64 root cell\n'
+printf '\n==> QEMU arm64: boot the root cell, enable the hypervisor, run gic-demo in a cell\n'
+cells=/usr/share/jailhouse/cells
+inmates=/usr/share/jailhouse/inmates
 node toolchain/dist/cli.js run \
-	'uname -a' \
-	'dmesg | grep -E "All CPU\(s\) started at EL2|KVM disabled"' \
-	'nproc' \
-	'insmod /usr/lib/modules/$(uname -r)/extra/jailhouse.ko && dmesg | grep "jailhouse:"' \
-	'jailhouse --version' \
-	'ls /usr/share/jailhouse/cells /usr/share/jailhouse/inmates' \
-	'jailhouse config show /usr/share/jailhouse/cells/qemu-arm64-inmate-demo.cell'
+	'uname -r; nproc; dmesg | grep -E "All CPU\(s\) started at EL2|KVM disabled"' \
+	'insmod /usr/lib/modules/$(uname -r)/extra/jailhouse.ko' \
+	"jailhouse enable $cells/qemu-arm64.cell" \
+	'jailhouse console' \
+	"jailhouse cell run $cells/qemu-arm64-inmate-demo.cell $inmates/gic-demo.bin" \
+	'sleep 3; jailhouse cell list' \
+	'jailhouse cell stats inmate-demo' \
+	'cat /sys/devices/system/cpu/online' \
+	'jailhouse cell shutdown inmate-demo' \
+	'jailhouse cell destroy inmate-demo' \
+	'cat /sys/devices/system/cpu/online' \
+	'jailhouse disable'

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeConfig, encodeConfig, type CellConfig } from '@jailhouse/config';
+import { repoRoot, type QemuSession } from '@jailhouse/toolchain';
+import { bootWithDriver, buildRawIoctlTool, CELLS, MODES, SYSFS, SYSTEM_CELL, testFiles } from '../src/guest.js';
+
+const INMATES = '/usr/share/jailhouse/inmates';
+const DEMO_CELL = `${CELLS}/qemu-arm64-inmate-demo.cell`;
+const CELL2 = `${CELLS}/qemu-arm64-inmate-2.cell`;
+
+function cellFile(name: string): CellConfig {
+	const c = decodeConfig(readFileSync(`${repoRoot()}/packages/config/out/cells/${name}`));
+	if (c.kind !== 'cell') throw new Error(`${name} is not a cell config`);
+	return c;
+}
+
+/** Cells the CLI's checks and the hypervisor must both refuse. */
+function badCells(): Record<string, Uint8Array> {
+	const base = cellFile('qemu-arm64-inmate-2.cell');
+	const ram = base.memoryRegions[0]!;
+	// RAM the root cell does not own (beyond mem=768M's 0x70000000-0x7effffff pool and the hypervisor).
+	const unowned = { ...base, name: 'unowned', memoryRegions: [{ ...ram, physStart: 0x90000000n }, ...base.memoryRegions.slice(1)] };
+	// RAM that is inmate-demo's (0x70000000), while inmate-demo exists.
+	const stealing = { ...base, name: 'stealing', memoryRegions: [{ ...ram, physStart: 0x70000000n }, ...base.memoryRegions.slice(1)] };
+	return { 'unowned.cell': encodeConfig(unowned), 'stealing.cell': encodeConfig(stealing) };
+}
+
+describe.each(MODES)('cells ($mode)', ({ icount }) => {
+	let s: QemuSession;
+
+	const uartMark = () => s.console('uart').length;
+	const online = async () => (await s.check('cat /sys/devices/system/cpu/online')).trim();
+	const state = async (id: number) => (await s.check(`cat ${SYSFS}/cells/${id}/state`)).trim();
+	const cellIds = async () => (await s.check(`ls ${SYSFS}/cells`)).trim().split(/\s+/).sort();
+	const rootStillFine = async () => {
+		expect((await s.check('echo alive')).trim()).toBe('alive');
+		expect(await cellIds()).toEqual(['0']);
+		expect(await online()).toBe('0-3');
+	};
+
+	beforeAll(async () => {
+		const extra = [...testFiles(badCells()), { hostPath: buildRawIoctlTool(), guestPath: '/usr/bin/jh-ioctl', mode: 0o755 }];
+		s = await bootWithDriver(icount, extra);
+		await s.check(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
+	});
+	afterAll(() => s?.kill());
+
+	it('runs uart-demo in inmate-demo while the root cell keeps answering', async () => {
+		await s.check(`jailhouse cell create ${DEMO_CELL}`, 120_000);
+		expect(await online()).toBe('0-2');
+		expect(await state(1)).toBe('shut down');
+		const mark = uartMark();
+		await s.check(`jailhouse cell load inmate-demo ${INMATES}/uart-demo.bin`, 120_000);
+		await s.check('jailhouse cell start inmate-demo', 120_000);
+		await s.waitFor('uart', /Hello from uart-demo!/, 30_000, mark);
+		await s.waitFor('uart', /uart-demo: 2\n/, 30_000, mark);
+		expect((await s.check('echo root-alive')).trim()).toBe('root-alive');
+		expect(await state(1)).toBe('running');
+
+		const list = await s.check('jailhouse cell list', 120_000);
+		expect(list).toMatch(/^1\s+inmate-demo\s+running\s+3\b/m);
+		const stats = await s.check('jailhouse cell stats inmate-demo', 120_000);
+		expect(stats).toMatch(/total/i);
+		expect(Number((await s.check(`cat ${SYSFS}/cells/1/statistics/vmexits_total`)).trim())).toBeGreaterThan(0);
+
+		await s.check('jailhouse cell shutdown inmate-demo', 120_000);
+		expect(await state(1)).toBe('shut down');
+		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		expect(await online()).toBe('0-3');
+		expect((await s.check('taskset -c 3 echo back-on-3')).trim()).toBe('back-on-3');
+		await rootStillFine();
+	});
+
+	it('gic-demo: timer interrupts arrive in the cell and latencies are printed', async () => {
+		const mark = uartMark();
+		await s.check(`jailhouse cell run ${DEMO_CELL} ${INMATES}/gic-demo.bin`, 180_000);
+		const m = await s.waitFor('uart', /(?:gic-demo: latency[^\n]*\n[^]*?){10}/, 60_000, mark);
+		const lines = m[0].split('\n').filter((l) => l.includes('latency'));
+		for (const line of lines) {
+			const v = /latency (\d+) ns \(min (\d+), avg (\d+), max (\d+)\)/.exec(line);
+			expect(v, line).not.toBeNull();
+			const [min, avg, max] = [Number(v![2]), Number(v![3]), Number(v![4])];
+			expect(min).toBeLessThanOrEqual(avg);
+			expect(avg).toBeLessThanOrEqual(max);
+		}
+		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await rootStillFine();
+	});
+
+	it('runs two cells at once, each on its own CPU', async () => {
+		const mark = uartMark();
+		await s.check(`jailhouse cell run ${DEMO_CELL} ${INMATES}/gic-demo.bin`, 180_000);
+		await s.check(`jailhouse cell run ${CELL2} ${INMATES}/uart-demo.bin`, 180_000);
+		await s.waitFor('uart', /uart-demo: 2\n/, 60_000, mark);
+		const after = uartMark();
+		await s.waitFor('uart', /gic-demo: latency/, 30_000, after);
+		expect(await online()).toBe('0-1');
+		expect([await state(1), await state(2)]).toEqual(['running', 'running']);
+		await s.check('jailhouse cell destroy inmate-2', 120_000);
+		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await rootStillFine();
+	});
+
+	it('bad-inmate: its cell fails, the root and the other cell carry on', async () => {
+		await s.check(`jailhouse cell run ${CELL2} ${INMATES}/uart-demo.bin`, 180_000);
+		await s.check(`jailhouse cell run ${DEMO_CELL} ${INMATES}/bad-inmate.bin`, 180_000);
+		await s.check(`i=0; while [ "$(cat ${SYSFS}/cells/1/state)" != failed ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`);
+		expect(await state(1)).toBe('failed');
+		expect((await s.check(`cat ${SYSFS}/cells/1/cpus_failed_list`)).trim()).toBe('3');
+		// The other cell still counts, the root still answers.
+		const mark = uartMark();
+		await s.waitFor('uart', /uart-demo: \d+\n/, 30_000, mark);
+		expect(await state(2)).toBe('running');
+		expect((await s.check('echo root-alive')).trim()).toBe('root-alive');
+		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await s.check('jailhouse cell destroy inmate-2', 120_000);
+		await rootStillFine();
+	});
+
+	it('20 create/destroy cycles leave mem_pool_used where it started', async () => {
+		const used = async () => Number((await s.check(`cat ${SYSFS}/mem_pool_used`)).trim());
+		const before = await used();
+		const out = await s.check(
+			`i=0; while [ $i -lt 20 ]; do jh-ioctl create ${DEMO_CELL} >/dev/null || exit 1; ` +
+				`jh-ioctl destroy 1 >/dev/null || exit 2; i=$((i+1)); done; echo cycles=$i`,
+			600_000,
+		);
+		expect(out).toMatch(/cycles=20/);
+		expect(await used()).toBe(before);
+		await rootStillFine();
+	});
+
+	it('refuses a cell with RAM the root does not own: in the CLI, and in the hypervisor when the check is bypassed', async () => {
+		const cli = await s.run('jailhouse cell create /test/unowned.cell', 120_000);
+		expect(cli.status).not.toBe(0);
+		expect(cli.output).toMatch(/not owned by the root cell/);
+		const raw = await s.run('jailhouse cell create --no-check /test/unowned.cell', 120_000);
+		expect(raw.status).not.toBe(0);
+		await rootStillFine();
+	});
+
+	it('refuses a cell that takes another cell\'s RAM: in the CLI, and in the hypervisor through a raw ioctl', async () => {
+		await s.check(`jailhouse cell create ${DEMO_CELL}`, 120_000);
+		const cli = await s.run('jailhouse cell create /test/stealing.cell', 120_000);
+		expect(cli.status).not.toBe(0);
+		const raw = await s.run('jh-ioctl create /test/stealing.cell', 60_000);
+		expect(raw.status).not.toBe(0);
+		expect(raw.output).toMatch(/errno/);
+		expect(await cellIds()).toEqual(['0', '1']);
+		expect(await online()).toBe('0-2');
+		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await rootStillFine();
+	});
+
+	it('disables with the machine whole again, and powers off', async () => {
+		await s.check('jailhouse disable', 120_000);
+		expect(await online()).toBe('0-3');
+		await s.powerOff();
+	});
+});
