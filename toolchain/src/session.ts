@@ -145,11 +145,12 @@ export class QemuSession {
 		for (const w of this.waiters) w();
 	}
 
-	/** Everything a console printed so far. */
+	/** Everything a console printed so far (CR LF as LF). */
 	console(name: ConsoleName): string {
 		if (name === 'shell') return this.shellText;
 		const file = join(this.logDir, name === 'kernel' ? 'kernel.log' : 'uart.log');
-		return existsSync(file) ? readFileSync(file, 'utf8') : '';
+		// UARTs end lines with CR LF; callers match on plain LF.
+		return existsSync(file) ? readFileSync(file, 'utf8').replace(/\r\n/g, '\n') : '';
 	}
 
 	/** The last lines of every console, for failure reports. */
@@ -205,12 +206,13 @@ export class QemuSession {
 		const endRe = new RegExp(`\\n__JH_END_${id}_(\\d+)__\\n`);
 		// One line per command (the guest's read loop evals lines); the
 		// command travels base64-encoded so any quoting or newline in it is
-		// safe, and its stdin is /dev/null so it cannot eat later commands.
+		// safe, its stdin is /dev/null so it cannot eat later commands, and
+		// it runs in a subshell so that an `exit` in it ends only itself.
 		// The markers are assembled by printf so that only the command's own
 		// run can print them.
 		const b64 = Buffer.from(command, 'utf8').toString('base64');
 		const script =
-			`printf '%s\\n' __JH_BEGIN_${id}__; { eval "$(echo ${b64} | base64 -d)"; } </dev/null 2>&1; ` +
+			`printf '%s\\n' __JH_BEGIN_${id}__; ( eval "$(echo ${b64} | base64 -d)" ) </dev/null 2>&1; ` +
 			`printf '\\n__JH_END_${id}_%d__\\n' $?\n`;
 		const from = this.shellConsumed;
 		this.child.stdin!.write(script);

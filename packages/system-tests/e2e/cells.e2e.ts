@@ -30,7 +30,10 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 
 	const uartMark = () => s.console('uart').length;
 	const online = async () => (await s.check('cat /sys/devices/system/cpu/online')).trim();
-	const state = async (id: number) => (await s.check(`cat ${SYSFS}/cells/${id}/state`)).trim();
+	/** A cell's id by name: ids are reused as cells come and go. */
+	const idOf = async (name: string) =>
+		Number((await s.check(`grep -lx '${name}' ${SYSFS}/cells/*/name | cut -d/ -f6`)).trim());
+	const state = async (name: string) => (await s.check(`cat ${SYSFS}/cells/${await idOf(name)}/state`)).trim();
 	const cellIds = async () => (await s.check(`ls ${SYSFS}/cells`)).trim().split(/\s+/).sort();
 	const rootStillFine = async () => {
 		expect((await s.check('echo alive')).trim()).toBe('alive');
@@ -48,14 +51,14 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 	it('runs uart-demo in inmate-demo while the root cell keeps answering', async () => {
 		await s.check(`jailhouse cell create ${DEMO_CELL}`, 120_000);
 		expect(await online()).toBe('0-2');
-		expect(await state(1)).toBe('shut down');
+		expect(await state('inmate-demo')).toBe('shut down');
 		const mark = uartMark();
 		await s.check(`jailhouse cell load inmate-demo ${INMATES}/uart-demo.bin`, 120_000);
 		await s.check('jailhouse cell start inmate-demo', 120_000);
 		await s.waitFor('uart', /Hello from uart-demo!/, 30_000, mark);
 		await s.waitFor('uart', /uart-demo: 2\n/, 30_000, mark);
 		expect((await s.check('echo root-alive')).trim()).toBe('root-alive');
-		expect(await state(1)).toBe('running');
+		expect(await state('inmate-demo')).toBe('running');
 
 		const list = await s.check('jailhouse cell list', 120_000);
 		expect(list).toMatch(/^1\s+inmate-demo\s+running\s+3\b/m);
@@ -64,7 +67,7 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		expect(Number((await s.check(`cat ${SYSFS}/cells/1/statistics/vmexits_total`)).trim())).toBeGreaterThan(0);
 
 		await s.check('jailhouse cell shutdown inmate-demo', 120_000);
-		expect(await state(1)).toBe('shut down');
+		expect(await state('inmate-demo')).toBe('shut down');
 		await s.check('jailhouse cell destroy inmate-demo', 120_000);
 		expect(await online()).toBe('0-3');
 		expect((await s.check('taskset -c 3 echo back-on-3')).trim()).toBe('back-on-3');
@@ -95,7 +98,7 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		const after = uartMark();
 		await s.waitFor('uart', /gic-demo: latency/, 30_000, after);
 		expect(await online()).toBe('0-1');
-		expect([await state(1), await state(2)]).toEqual(['running', 'running']);
+		expect([await state('inmate-demo'), await state('inmate-2')]).toEqual(['running', 'running']);
 		await s.check('jailhouse cell destroy inmate-2', 120_000);
 		await s.check('jailhouse cell destroy inmate-demo', 120_000);
 		await rootStillFine();
@@ -104,13 +107,14 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 	it('bad-inmate: its cell fails, the root and the other cell carry on', async () => {
 		await s.check(`jailhouse cell run ${CELL2} ${INMATES}/uart-demo.bin`, 180_000);
 		await s.check(`jailhouse cell run ${DEMO_CELL} ${INMATES}/bad-inmate.bin`, 180_000);
-		await s.check(`i=0; while [ "$(cat ${SYSFS}/cells/1/state)" != failed ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`);
-		expect(await state(1)).toBe('failed');
-		expect((await s.check(`cat ${SYSFS}/cells/1/cpus_failed_list`)).trim()).toBe('3');
+		const id = await idOf('inmate-demo');
+		await s.check(`i=0; while [ "$(cat ${SYSFS}/cells/${id}/state)" != failed ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`);
+		expect(await state('inmate-demo')).toBe('failed');
+		expect((await s.check(`cat ${SYSFS}/cells/${id}/cpus_failed_list`)).trim()).toBe('3');
 		// The other cell still counts, the root still answers.
 		const mark = uartMark();
 		await s.waitFor('uart', /uart-demo: \d+\n/, 30_000, mark);
-		expect(await state(2)).toBe('running');
+		expect(await state('inmate-2')).toBe('running');
 		expect((await s.check('echo root-alive')).trim()).toBe('root-alive');
 		await s.check('jailhouse cell destroy inmate-demo', 120_000);
 		await s.check('jailhouse cell destroy inmate-2', 120_000);
@@ -120,9 +124,11 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 	it('20 create/destroy cycles leave mem_pool_used where it started', async () => {
 		const used = async () => Number((await s.check(`cat ${SYSFS}/mem_pool_used`)).trim());
 		const before = await used();
+		// Raw ioctls: 40 Node starts of the CLI would take minutes, and the
+		// hypervisor's pool is what is under test here.
 		const out = await s.check(
 			`i=0; while [ $i -lt 20 ]; do jh-ioctl create ${DEMO_CELL} >/dev/null || exit 1; ` +
-				`jh-ioctl destroy 1 >/dev/null || exit 2; i=$((i+1)); done; echo cycles=$i`,
+				`jh-ioctl destroy inmate-demo >/dev/null || exit 2; i=$((i+1)); done; echo cycles=$i`,
 			600_000,
 		);
 		expect(out).toMatch(/cycles=20/);
