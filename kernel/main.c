@@ -11,6 +11,7 @@
  * mapping of its memory is needed.
  */
 #include <linux/cpu.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/firmware.h>
 #include <linux/fs.h>
@@ -20,6 +21,8 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/reboot.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
 #include <linux/uaccess.h>
@@ -50,6 +53,12 @@ static unsigned long hypervisor_mem_size;
 static struct jailhouse_virt_console *hv_console;
 /* what the console said when the hypervisor went away */
 static char *console_snapshot;
+/* the raw ring at that moment, for read() (its tail says how far it got) */
+static struct jailhouse_virt_console *console_last;
+/* counts enables: a reader's position belongs to one hypervisor run */
+static unsigned int console_generation;
+/* the system config asked for the in-memory console */
+static bool console_permitted;
 
 struct entry_ctx {
 	phys_addr_t entry;
@@ -185,6 +194,17 @@ static size_t console_read(char *buf, size_t size)
 			return len;
 	}
 	return 0;
+}
+
+/* Keeps the raw ring of the hypervisor that is going away, for read(). */
+static void save_console_last(void)
+{
+	if (!hv_console)
+		return;
+	if (!console_last)
+		console_last = kmalloc(sizeof(*console_last), GFP_KERNEL);
+	if (console_last)
+		memcpy(console_last, hv_console, sizeof(*console_last));
 }
 
 static void save_console_snapshot(void)
@@ -354,6 +374,8 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 			       (unsigned long)mem + hv_header->core_size);
 
 	hv_console = mem + hv_header->console_page;
+	console_generation++;
+	console_permitted = config->flags & JAILHOUSE_SYS_VIRTUAL_DEBUG_CONSOLE;
 	hypervisor_mem = mem;
 	hypervisor_mem_size = size;
 
@@ -369,6 +391,7 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 	if (atomic_read(&ctx.errors)) {
 		err = ctx.first_error;
 		save_console_snapshot();
+		save_console_last();
 		hv_console = NULL;
 		hypervisor_mem = NULL;
 		memunmap(mem);
@@ -420,6 +443,7 @@ static int jailhouse_disable_locked(void)
 	jailhouse_enabled = false;
 	/* the memory is ours again: keep what the console said */
 	save_console_snapshot();
+	save_console_last();
 	hv_console = NULL;
 	memunmap(hypervisor_mem);
 	hypervisor_mem = NULL;
@@ -459,8 +483,163 @@ static long jailhouse_ioctl(struct file *file, unsigned int ioctl,
 	}
 }
 
+/* read() position of one open file in the free-running ring counter. */
+struct console_reader {
+	u32 head;
+	unsigned int generation;	/* 0: not attached to a run yet */
+};
+
+/*
+ * Copies what the reader has not seen yet from a ring, at most size
+ * bytes; 0 when nothing is new. A reader that fell more than a ring
+ * behind first gets a line saying how much it missed. The hypervisor
+ * may write meanwhile: the copy counts only if none of it was
+ * overwritten (busy clear, tail not past head + ring size).
+ */
+static ssize_t ring_read(const struct jailhouse_virt_console *con,
+			 struct console_reader *r, char *buf, size_t size)
+{
+	u32 tail, len, n, missed;
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		while (READ_ONCE(con->busy))
+			cpu_relax();
+		smp_rmb();
+		tail = READ_ONCE(con->tail);
+		if (tail - r->head > JAILHOUSE_CONSOLE_SIZE) {
+			missed = tail - r->head - JAILHOUSE_CONSOLE_SIZE;
+			r->head += missed;
+			return scnprintf(buf, size,
+					 "<missed %u bytes of console log>\n",
+					 missed);
+		}
+		len = min_t(u32, tail - r->head, size);
+		for (n = 0; n < len; n++)
+			buf[n] = con->content[(r->head + n) %
+					      JAILHOUSE_CONSOLE_SIZE];
+		smp_rmb();
+		if (!READ_ONCE(con->busy) &&
+		    READ_ONCE(con->tail) - r->head <= JAILHOUSE_CONSOLE_SIZE) {
+			r->head += len;
+			return len;
+		}
+	}
+	return 0;
+}
+
+/*
+ * One attempt: new bytes of the running hypervisor's ring, or the unread
+ * rest of the last run's ring after a disable. -EAGAIN: disabled and
+ * nothing left to read.
+ */
+static ssize_t console_read_once(struct console_reader *r, char *buf,
+				 size_t size)
+{
+	if (jailhouse_enabled) {
+		if (!console_permitted)
+			return -EPERM;
+		if (r->generation != console_generation) {
+			r->generation = console_generation;
+			r->head = 0;
+		}
+		return ring_read(hv_console, r, buf, size);
+	}
+	if (console_last && r->generation != console_generation + 1) {
+		/* attached to that run, or new: its rest, or all of it */
+		if (r->generation != console_generation)
+			r->head = 0;
+		r->generation = console_generation;
+		if (READ_ONCE(console_last->tail) != r->head)
+			return ring_read(console_last, r, buf, size);
+	}
+	/* read out: whatever is enabled next is read from its start */
+	r->generation = console_generation + 1;
+	r->head = 0;
+	return -EAGAIN;
+}
+
+static int jailhouse_open(struct inode *inode, struct file *file)
+{
+	struct console_reader *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return -ENOMEM;
+	file->private_data = r;
+	return 0;
+}
+
+static int jailhouse_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+/*
+ * The hypervisor console for `jailhouse console [-f]`: new bytes since
+ * this file's last read. Non-blocking: 0 when nothing is new, -EAGAIN
+ * when disabled with nothing left. Blocking: polls every 100 ms (the
+ * hypervisor cannot notify us), interruptible.
+ */
+static ssize_t jailhouse_read(struct file *file, char __user *out,
+			      size_t count, loff_t *ppos)
+{
+	struct console_reader *r = file->private_data;
+	char *buf;
+	ssize_t len;
+
+	if (!count)
+		return 0;
+	count = min_t(size_t, count, JAILHOUSE_CONSOLE_SIZE);
+	buf = kmalloc(count, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (mutex_lock_interruptible(&jailhouse_lock)) {
+			len = -EINTR;
+			break;
+		}
+		len = console_read_once(r, buf, count);
+		mutex_unlock(&jailhouse_lock);
+		if (len > 0 || len == -EPERM)
+			break;
+		if (file->f_flags & O_NONBLOCK)
+			break;
+		if (msleep_interruptible(100) || signal_pending(current)) {
+			len = -EINTR;
+			break;
+		}
+	}
+	if (len > 0 && copy_to_user(out, buf, len))
+		len = -EFAULT;
+	kfree(buf);
+	return len;
+}
+
+/*
+ * A reboot or power-off with the hypervisor still active would hand the
+ * machine's CPUs and memory to the next kernel with cells in them: give
+ * everything back first, while all of Linux still runs.
+ */
+static int jailhouse_reboot_notify(struct notifier_block *nb,
+				   unsigned long action, void *data)
+{
+	mutex_lock(&jailhouse_lock);
+	if (jailhouse_enabled && jailhouse_disable_locked())
+		pr_emerg("jailhouse: disabling before reboot failed\n");
+	mutex_unlock(&jailhouse_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block jailhouse_reboot_nb = {
+	.notifier_call = jailhouse_reboot_notify,
+};
+
 static const struct file_operations jailhouse_fops = {
 	.owner = THIS_MODULE,
+	.open = jailhouse_open,
+	.release = jailhouse_release,
+	.read = jailhouse_read,
 	.unlocked_ioctl = jailhouse_ioctl,
 	.compat_ioctl = jailhouse_ioctl,
 	.llseek = noop_llseek,
@@ -549,13 +728,18 @@ static int __init jailhouse_init(void)
 	err = sysfs_create_group(&jailhouse_dev->kobj, &jailhouse_attr_group);
 	if (err)
 		goto err_dev;
-	err = misc_register(&jailhouse_misc_dev);
+	err = register_reboot_notifier(&jailhouse_reboot_nb);
 	if (err)
 		goto err_sysfs;
+	err = misc_register(&jailhouse_misc_dev);
+	if (err)
+		goto err_reboot;
 	pr_info("jailhouse: driver version %s loaded\n",
 		JAILHOUSE_DRIVER_VERSION);
 	return 0;
 
+err_reboot:
+	unregister_reboot_notifier(&jailhouse_reboot_nb);
 err_sysfs:
 	sysfs_remove_group(&jailhouse_dev->kobj, &jailhouse_attr_group);
 err_dev:
@@ -570,9 +754,11 @@ static void __exit jailhouse_exit(void)
 		jailhouse_disable_locked();
 	mutex_unlock(&jailhouse_lock);
 	misc_deregister(&jailhouse_misc_dev);
+	unregister_reboot_notifier(&jailhouse_reboot_nb);
 	sysfs_remove_group(&jailhouse_dev->kobj, &jailhouse_attr_group);
 	root_device_unregister(jailhouse_dev);
 	kfree(console_snapshot);
+	kfree(console_last);
 	pr_info("jailhouse: driver version %s unloaded\n",
 		JAILHOUSE_DRIVER_VERSION);
 }

@@ -728,6 +728,27 @@ long cell_get_state(struct per_cpu *cpu, unsigned long id)
 	return state;
 }
 
+/*
+ * A stage-2 abort of a root CPU on an address its stage 2 maps again by
+ * now: it hit the break-before-make window of a split or merge that a
+ * management call made next to the memory a cell takes or gives back.
+ * Waiting for mgmt_lock waits out that window; the caller then returns
+ * to the guest to retry the access. Only for the root cell: its tables
+ * change while it runs, and no management call waits for a root CPU (a
+ * non-root CPU spinning here could block control_stop_cpu for good).
+ */
+bool cell_stage2_fault_retry(struct per_cpu *cpu, u64 ipa)
+{
+	bool mapped;
+
+	if (cpu->cell != &root_cell)
+		return false;
+	spin_lock(&mgmt_lock);
+	mapped = paging_lookup(arch_cell_paging(&root_cell), ipa, NULL, NULL);
+	spin_unlock(&mgmt_lock);
+	return mapped;
+}
+
 void __noreturn cell_cpu_failed(struct per_cpu *cpu, const char *why)
 {
 	struct cell *cell = cpu->cell;

@@ -4,7 +4,7 @@
  *
  * A CPU that is off for its cell is parked in the hypervisor instead of
  * being powered down: a root CPU after PSCI CPU_OFF, a cell CPU that was
- * not started yet or was stopped, a failed CPU. It waits (wfe) for a
+ * not started yet or was stopped, a failed CPU. It sleeps (wfi) until a
  * request from another CPU: start at an entry in its (possibly new)
  * cell, or power down when the hypervisor is disabled. Running CPUs are
  * stopped by a stop request plus an event interrupt (arch_send_event).
@@ -61,10 +61,13 @@ void __noreturn cpu_park(struct per_cpu *cpu)
 			arch_cpu_power_off(cpu);
 		}
 		/*
-		 * wfe waits for the requester's sev; QEMU treats it as a
-		 * yield, so the requester gets to run under -icount too.
+		 * Sleeps until the requester's event SGI. Not a wfe loop:
+		 * QEMU treats wfe as a yield, so a parked CPU would never
+		 * count as idle, and under -icount the clock would only
+		 * advance by the instructions it spins through (the root's
+		 * "sleep 2" next to a failed cell took minutes).
 		 */
-		asm volatile("wfe" : : : "memory");
+		arch_park_wait(cpu);
 	}
 
 	spin_lock(&control_lock);
@@ -87,6 +90,7 @@ int control_start_cpu(struct per_cpu *target, u64 entry, u64 context)
 	target->start_context = context;
 	__atomic_store_n(&target->request, CPU_REQ_START, __ATOMIC_RELEASE);
 	send_event_wake();
+	arch_send_event(target);
 	return 0;
 }
 
@@ -161,6 +165,7 @@ static long hc_disable(struct per_cpu *cpu)
 			__atomic_store_n(&per_cpu(n)->request,
 					 CPU_REQ_POWER_OFF, __ATOMIC_RELEASE);
 			send_event_wake();
+			arch_send_event(per_cpu(n));
 			/* it clears the request right before its last SMC */
 			while (__atomic_load_n(&per_cpu(n)->request,
 					       __ATOMIC_ACQUIRE) !=

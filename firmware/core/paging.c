@@ -5,9 +5,10 @@
  * Ranges are mapped with the largest leaves the format allows where virt,
  * phys and the remaining size are aligned to them. Changing part of an
  * existing leaf splits it into a next-level table that reproduces the
- * old mapping first. A valid entry is never overwritten directly by a
- * different valid one: it is cleared and the TLBs flushed first
- * (break-before-make).
+ * old mapping first; in formats that allow it, a table that a map
+ * completes to one uniform block-sized mapping is merged back. A valid
+ * entry is never overwritten directly by a different valid one: it is
+ * cleared and the TLBs flushed first (break-before-make).
  */
 #include <core/paging.h>
 #include <core/string.h>
@@ -96,6 +97,47 @@ static int split_leaf(const struct paging_structs *pg, pt_entry_t *pte,
 	return 0;
 }
 
+/*
+ * After a map below *pte: if its table now maps one contiguous, aligned
+ * block with identical attributes (typically a block that was split to
+ * carve out a cell's memory and got all of it back), the table is
+ * replaced by that block and its page freed. Without this every
+ * create/destroy pair would leave split tables behind. Done bottom-up,
+ * so a merged table can in turn complete the level above. Pages mapped
+ * with PAGE_FLAG_NOHUGE (remembered in the entries) are never merged.
+ */
+static void merge_table(const struct paging_structs *pg, pt_entry_t *pte,
+			unsigned int level)
+{
+	const struct paging_format *fmt = pg->fmt;
+	unsigned int next = level + 1, n;
+	u64 block = 1ULL << fmt->level[level].shift;
+	pt_entry_t *sub = table_of(fmt, *pte), first = sub[0];
+	unsigned long flags;
+	u64 phys;
+
+	if (!fmt->merge || !fmt->level[level].block_ok ||
+	    !fmt->is_valid(first) ||
+	    fmt->is_table(first, next))
+		return;
+	phys = fmt->leaf_addr(first, next);
+	flags = fmt->leaf_flags(first);
+	if ((phys & (block - 1)) || (flags & PAGE_FLAG_NOHUGE))
+		return;
+	/* the whole entry must match: no attribute may get lost */
+	for (n = 0; n < fmt->level[next].entries; n++)
+		if (sub[n] != fmt->mk_leaf(phys +
+					   ((u64)n << fmt->level[next].shift),
+					   next, flags))
+			return;
+
+	/* break-before-make; the table is unreachable after the flush */
+	WRITE_ONCE(*pte, 0);
+	flush(pg);
+	WRITE_ONCE(*pte, fmt->mk_leaf(phys, level, flags));
+	page_free(&mem_pool, sub, 1);
+}
+
 static int map_level(const struct paging_structs *pg, pt_entry_t *table,
 		     unsigned int level, unsigned int pages, u64 virt,
 		     u64 phys, u64 size, unsigned long flags)
@@ -143,6 +185,7 @@ static int map_level(const struct paging_structs *pg, pt_entry_t *table,
 					virt, phys, chunk, flags);
 			if (err)
 				return err;
+			merge_table(pg, pte, level);
 		}
 		virt += chunk;
 		phys += chunk;

@@ -114,6 +114,101 @@ static void test_unmap_splits_block(void)
 	CHECK(mem_pool.used == 0);
 }
 
+/*
+ * Giving a carved-out page back with the same rights merges the split
+ * tables back into the original block, bottom-up (root cell stage 2 on
+ * cell create/destroy: mem_pool_used must not creep).
+ */
+static void test_merge_back(void)
+{
+	const unsigned long rw = PAGE_FLAG_READ | PAGE_FLAG_WRITE;
+	struct paging_structs pg;
+	unsigned int n;
+	u64 phys;
+
+	setup();
+	CHECK(paging_create_root(&pg, &arm64_s2_paging) == 0);
+	CHECK(paging_map(&pg, 0x40000000, 0x40000000, 0x40000000, rw) == 0);
+	CHECK(mem_pool.used == 1);
+	for (n = 0; n < 20; n++) {
+		CHECK(paging_unmap(&pg, 0x7f000000, 0x3000) == 0);
+		CHECK(mem_pool.used == 3);
+		CHECK(paging_map(&pg, 0x7f000000, 0x7f000000, 0x3000, rw) == 0);
+		CHECK(mem_pool.used == 1);
+	}
+	/* one level-1 block again, not a table */
+	CHECK(arm64_s2_paging.is_valid(pg.root[1]) &&
+	      !arm64_s2_paging.is_table(pg.root[1], 0));
+	CHECK(pg.root[1] == arm64_s2_paging.mk_leaf(0x40000000, 0, rw));
+	CHECK(paging_lookup(&pg, 0x7f001234, &phys, NULL) &&
+	      phys == 0x7f001234);
+	paging_destroy(&pg);
+	CHECK(mem_pool.used == 0);
+}
+
+/* A 2 MiB range mapped in pieces ends up as one block. */
+static void test_merge_pieces(void)
+{
+	struct paging_structs pg;
+
+	setup();
+	CHECK(paging_create_root(&pg, &arm64_s2_paging) == 0);
+	CHECK(paging_map(&pg, 0x40200000, 0x80200000, 0x100000,
+			 PAGE_FLAG_READ) == 0);
+	CHECK(mem_pool.used == 3);
+	CHECK(paging_map(&pg, 0x40300000, 0x80300000, 0x100000,
+			 PAGE_FLAG_READ) == 0);
+	CHECK(mem_pool.used == 2);	/* root + level 2 with the block */
+	paging_destroy(&pg);
+	CHECK(mem_pool.used == 0);
+}
+
+/* What must stay a table. */
+static void test_no_merge(void)
+{
+	const unsigned long rw = PAGE_FLAG_READ | PAGE_FLAG_WRITE;
+	struct paging_structs pg;
+	unsigned long flags;
+	u64 phys;
+
+	setup();
+	CHECK(paging_create_root(&pg, &arm64_s2_paging) == 0);
+	CHECK(paging_map(&pg, 0x40000000, 0x40000000, 0x200000, rw) == 0);
+	CHECK(mem_pool.used == 2);
+	/* back with other rights */
+	CHECK(paging_unmap(&pg, 0x40001000, 0x1000) == 0);
+	CHECK(paging_map(&pg, 0x40001000, 0x40001000, 0x1000,
+			 PAGE_FLAG_READ) == 0);
+	CHECK(mem_pool.used == 3);
+	CHECK(paging_lookup(&pg, 0x40001000, NULL, &flags) &&
+	      flags == PAGE_FLAG_READ);
+	CHECK(paging_lookup(&pg, 0x40002000, NULL, &flags) && flags == rw);
+	/* back to somewhere else */
+	CHECK(paging_map(&pg, 0x40001000, 0x50001000, 0x1000, rw) == 0);
+	CHECK(mem_pool.used == 3);
+	CHECK(paging_lookup(&pg, 0x40001000, &phys, NULL) &&
+	      phys == 0x50001000);
+	/* back right, but with NOHUGE: the pages stay pages */
+	CHECK(paging_map(&pg, 0x40001000, 0x40001000, 0x1000,
+			 rw | PAGE_FLAG_NOHUGE) == 0);
+	CHECK(mem_pool.used == 3);
+	CHECK(paging_lookup(&pg, 0x40001000, &phys, &flags) &&
+	      phys == 0x40001000 && (flags & PAGE_FLAG_NOHUGE));
+	/* contiguous but not block aligned physically */
+	CHECK(paging_map(&pg, 0x40400000, 0x40401000, 0x200000, rw) == 0);
+	CHECK(mem_pool.used == 4);
+	paging_destroy(&pg);
+
+	/* the hypervisor's own tables never merge (no BBM window there) */
+	setup();
+	CHECK(paging_create_root(&pg, &arm64_hv_paging) == 0);
+	CHECK(paging_map(&pg, 0xff8000000000UL, 0x9000000, 0x100000, rw) == 0);
+	CHECK(paging_map(&pg, 0xff8000100000UL, 0x9100000, 0x100000, rw) == 0);
+	CHECK(mem_pool.used == 4);
+	paging_destroy(&pg);
+	CHECK(mem_pool.used == 0);
+}
+
 static void test_remap_replaces(void)
 {
 	struct paging_structs pg;
@@ -186,6 +281,9 @@ int main(void)
 	RUN(test_huge_blocks_used);
 	RUN(test_nohuge);
 	RUN(test_unmap_splits_block);
+	RUN(test_merge_back);
+	RUN(test_merge_pieces);
+	RUN(test_no_merge);
 	RUN(test_remap_replaces);
 	RUN(test_misaligned_rejected);
 	RUN(test_out_of_memory);

@@ -402,7 +402,9 @@ out:
 	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (left ? ICH_HCR_UIE : 0));
 }
 
-void gicv3_handle_irq(struct per_cpu *cpu)
+/* events: act on SGI_EVENT (not while parked: the park loop does) */
+static inline __attribute__((always_inline)) void
+handle_irqs(struct per_cpu *cpu, bool events)
 {
 	unsigned int irq;
 
@@ -423,7 +425,8 @@ void gicv3_handle_irq(struct per_cpu *cpu)
 		if (irq == SGI_EVENT) {
 			write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
 			isb();
-			control_handle_events(cpu);
+			if (events)
+				control_handle_events(cpu);
 			continue;
 		}
 		if (irq >= 32 && !cell_owns_irq(cpu->cell, irq)) {
@@ -437,6 +440,26 @@ void gicv3_handle_irq(struct per_cpu *cpu)
 		if (!inject(cpu, irq))
 			queue(cpu, irq);
 	}
+}
+
+void gicv3_handle_irq(struct per_cpu *cpu)
+{
+	handle_irqs(cpu, true);
+}
+
+/*
+ * Interrupts that reach a parked CPU are injected (or queued) as for a
+ * running one: a level source stays physically active instead of firing
+ * again at once, and the CPU's next reset deactivates it.
+ */
+void arch_park_wait(struct per_cpu *cpu)
+{
+	if (!cpu->arch.gic_virtualised) {
+		asm volatile("wfe" : : : "memory");
+		return;
+	}
+	asm volatile("dsb sy; wfi" : : : "memory");
+	handle_irqs(cpu, false);
 }
 
 static void write_sgir(unsigned int op2, u64 val)

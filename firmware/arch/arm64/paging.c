@@ -60,12 +60,18 @@ static pt_entry_t hv_mk_leaf(u64 phys, unsigned int level,
 		pte |= PTE_AP_RO;
 	if (!(flags & PAGE_FLAG_EXEC))
 		pte |= PTE_XN;
+	/* remembered so that the walker never merges such pages */
+	if (flags & PAGE_FLAG_NOHUGE)
+		pte |= PTE_SW_NOHUGE;
 	return pte;
 }
 
 static unsigned long hv_leaf_flags(pt_entry_t pte)
 {
 	unsigned long flags = PAGE_FLAG_READ;
+
+	if (pte & PTE_SW_NOHUGE)
+		flags |= PAGE_FLAG_NOHUGE;
 
 	if (!(pte & PTE_AP_RO))
 		flags |= PAGE_FLAG_WRITE;
@@ -93,12 +99,17 @@ static pt_entry_t s2_mk_leaf(u64 phys, unsigned int level,
 		pte |= S2_AP_WRITE;
 	if (!(flags & PAGE_FLAG_EXEC))
 		pte |= PTE_XN;
+	if (flags & PAGE_FLAG_NOHUGE)
+		pte |= PTE_SW_NOHUGE;
 	return pte;
 }
 
 static unsigned long s2_leaf_flags(pt_entry_t pte)
 {
 	unsigned long flags = 0;
+
+	if (pte & PTE_SW_NOHUGE)
+		flags |= PAGE_FLAG_NOHUGE;
 
 	if (pte & S2_AP_READ)
 		flags |= PAGE_FLAG_READ;
@@ -137,6 +148,7 @@ const struct paging_format arm64_s2_paging = {
 		{ .shift = 12, .entries = 512, .block_ok = true },
 	},
 	.root_pages = 1,
+	.merge = true,
 	.is_valid = arm64_is_valid,
 	.is_table = s2_is_table,
 	.table_addr = arm64_table_addr,

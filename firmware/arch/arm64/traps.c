@@ -64,6 +64,8 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 
 	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MMIO]++;
 	if (!(iss & DABT_ISV)) {
+		if (cell_stage2_fault_retry(cpu, ipa))
+			return;
 		report_trap(cpu, "undecodable access to unmapped memory", esr);
 		dump_regs(regs);
 		cell_cpu_failed(cpu, "stage-2 fault");
@@ -91,6 +93,9 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 		skip_instruction();
 		return;
 	}
+	/* not the GIC: maybe the root's break-before-make window */
+	if (cell_stage2_fault_retry(cpu, ipa))
+		return;
 	if (cpu->cell != &root_cell) {
 		report_trap(cpu, acc.write ? "write outside the cell" :
 					     "read outside the cell", esr);
@@ -179,6 +184,16 @@ void arch_handle_sync(struct per_cpu *cpu)
 		break;
 	case EC_SYS64:
 		handle_sysreg(cpu, regs, esr);
+		break;
+	case EC_IABT_LOW:
+		/* only the root's transient break-before-make is survivable */
+		if (cell_stage2_fault_retry(cpu,
+					    (read_sysreg(hpfar_el2) >> 4) << 12 |
+					    (read_sysreg(far_el2) & 0xfff)))
+			break;
+		report_trap(cpu, "instruction abort", esr);
+		dump_regs(regs);
+		arch_cpu_park_failed(cpu);
 		break;
 	default:
 		report_trap(cpu, "unhandled trap", esr);

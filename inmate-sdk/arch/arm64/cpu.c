@@ -95,6 +95,13 @@ void secondary_c_entry(struct cpu_boot *boot)
 void halt(void)
 {
 	irqs_disable();
+	/*
+	 * PSTATE.I does not keep a pending interrupt from ending WFI, and in
+	 * a cell one can stay pending for good (latched by the hypervisor):
+	 * the loop would spin. Priority mask 0 lets none be signalled.
+	 */
+	if (gic_ready())
+		irq_set_priority_mask(0);
 	for (;;)
 		wfi();
 }

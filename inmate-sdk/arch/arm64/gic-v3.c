@@ -5,6 +5,7 @@
  * bare target (distributor 0x08000000, redistributors from 0x080a0000).
  */
 #include <inmate.h>
+#include <asm/gic.h>
 #include <asm/sysregs.h>
 
 #ifndef CONFIG_GICD_BASE
@@ -203,18 +204,48 @@ static void unhandled_irq(unsigned int irq)
 	irq_disable(irq);
 }
 
+/* Runs the handler of an acknowledged interrupt and ends it. */
+static void dispatch(u32 irq)
+{
+	irq_handler_t h = irq < IRQ_TABLE_SIZE ? handlers[irq] : NULL;
+
+	if (!h)
+		h = default_handler ? default_handler : unhandled_irq;
+	h(irq);
+	gic_eoi(irq);
+}
+
 void irq_handle(void)
 {
 	for (;;) {
 		u32 irq = gic_ack();
-		irq_handler_t h;
 
 		if (irq >= 1020)
 			break;
-		h = irq < IRQ_TABLE_SIZE ? handlers[irq] : NULL;
-		if (!h)
-			h = default_handler ? default_handler : unhandled_irq;
-		h(irq);
-		gic_eoi(irq);
+		dispatch(irq);
 	}
+}
+
+/*
+ * Under a hypervisor a peripheral interrupt reaches us through a list
+ * register with the hardware bit, and its pending state is latched there:
+ * unlike on bare hardware it does not go away when the source drops its
+ * level line, only when we acknowledge it (the acknowledge/EOI also
+ * deactivates the physical interrupt). An interrupt we only used to end
+ * a WFI with PSTATE.I set would thus stay pending for good, and every
+ * later WFI would return at once.
+ */
+void irq_drop_pending(unsigned int irq)
+{
+	u32 got;
+
+	if (!ready ||
+	    (read_sysreg(ICC_HPPIR1_EL1) & 0xffffff) != irq)
+		return;
+	got = gic_ack();
+	if (got == irq)
+		gic_eoi(got);
+	else if (got < 1020)
+		/* a more urgent one came in between: serve it as usual */
+		dispatch(got);
 }

@@ -5,6 +5,7 @@
  * 0, so the virtual counter equals the physical one.
  */
 #include <inmate.h>
+#include <asm/gic.h>
 #include <asm/sysregs.h>
 
 #define CNTV_CTL_ENABLE		(1 << 0)
@@ -80,6 +81,14 @@ void delay_until(u64 ticks)
 	while (timer_get_ticks() < ticks)
 		wfi();
 	timer_stop();	/* drops the level-triggered line again */
+	/*
+	 * ...which is not enough in a cell: the hypervisor latched the
+	 * wake-up as a pending virtual interrupt that only an acknowledge
+	 * clears. Left pending, it made every later WFI return at once and
+	 * turned the next delays into spins that never let the CPU idle
+	 * (under QEMU -icount the whole machine crawled).
+	 */
+	irq_drop_pending(TIMER_IRQ);
 	write_sysreg("daif", daif);
 }
 

@@ -60,6 +60,13 @@ void arch_cpu_reset(struct per_cpu *cpu, u64 entry, u64 context);
 void __noreturn arch_guest_resume(struct per_cpu *cpu);
 /* Interrupts the target CPU so that it calls control_handle_events. */
 void arch_send_event(struct per_cpu *target);
+/*
+ * One wait of a parked CPU: sleeps until an interrupt (requests come with
+ * arch_send_event) and deals with what arrived, without acting on the
+ * event itself. Sleeps for real, so that a parked CPU lets QEMU's -icount
+ * clock skip ahead (a wfe loop counts as running there).
+ */
+void arch_park_wait(struct per_cpu *cpu);
 /* Powers the calling CPU down through the firmware (hypervisor gone). */
 void __noreturn arch_cpu_power_off(struct per_cpu *cpu);
 

@@ -65,6 +65,8 @@ long cell_destroy(struct per_cpu *cpu, unsigned long id);
 long cell_get_state(struct per_cpu *cpu, unsigned long id);
 
 /* The calling CPU failed: report, mark its cell failed, park it. */
+/* True if a root CPU's stage-2 abort at ipa is to be retried. */
+bool cell_stage2_fault_retry(struct per_cpu *cpu, u64 ipa);
 void __noreturn cell_cpu_failed(struct per_cpu *cpu, const char *why);
 
 #endif /* !_CORE_CELL_H */

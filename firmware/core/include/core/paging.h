@@ -36,6 +36,13 @@ struct paging_format {
 	struct paging_level level[PAGING_MAX_LEVELS];
 	/* pages of the first-level table (stage 2 may concatenate) */
 	unsigned int root_pages;
+	/*
+	 * Merge tables back into blocks when a map makes them uniform
+	 * (paging.c). Only where a transient fault in the break-before-make
+	 * window is survivable: a guest's stage 2, whose faults are retried
+	 * (cell_stage2_fault_retry), not the hypervisor's own tables.
+	 */
+	bool merge;
 	bool (*is_valid)(pt_entry_t pte);
 	bool (*is_table)(pt_entry_t pte, unsigned int level);
 	u64 (*table_addr)(pt_entry_t pte);

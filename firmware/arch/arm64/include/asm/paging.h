@@ -16,6 +16,8 @@
 #define PTE_AF			(1UL << 10)
 #define PTE_SH_INNER		(3UL << 8)
 #define PTE_XN			(1UL << 54)
+/* software bit (55..58 are ignored by the walk): mapped with NOHUGE */
+#define PTE_SW_NOHUGE		(1UL << 55)
 #define PTE_ADDR_MASK		0x0000fffffffff000UL
 
 /* stage 1 */
