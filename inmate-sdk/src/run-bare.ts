@@ -45,6 +45,31 @@ export function bareQemuArgs(o: RunBareOptions): string[] {
 	];
 }
 
+/**
+ * Turns CR LF into LF in a stream that arrives in chunks. QEMU writes the
+ * UART's bytes to the pipe one at a time, so a chunk may end between the CR
+ * and the LF of one line; replacing within each chunk then leaves that CR in
+ * the output (and a pattern such as /n: 2\n/ never matches). A trailing CR
+ * is therefore held back until the next chunk shows whether an LF follows;
+ * flush() gives it back at the end of the stream.
+ */
+export function crlfNormalizer(): { push(chunk: string): string; flush(): string } {
+	let heldCr = false;
+	return {
+		push(chunk) {
+			let text = (heldCr ? '\r' : '') + chunk;
+			heldCr = text.endsWith('\r');
+			if (heldCr) text = text.slice(0, -1);
+			return text.replace(/\r\n/g, '\n');
+		},
+		flush() {
+			const rest = heldCr ? '\r' : '';
+			heldCr = false;
+			return rest;
+		},
+	};
+}
+
 const live = new Set<ChildProcess>();
 let handlersInstalled = false;
 
@@ -87,14 +112,20 @@ export function runBare(o: RunBareOptions): Promise<RunBareResult> {
 			child.kill('SIGKILL');
 		};
 		const timer = setTimeout(() => stop('timeout'), o.timeoutMs ?? 30_000);
-		child.stdout.on('data', (d: Buffer) => {
-			// After a match or timeout QEMU may still flush; that is not part of the run.
-			if (reason !== 'exited') return;
-			const text = d.toString('utf8').replace(/\r\n/g, '\n');
+		const crlf = crlfNormalizer();
+		const take = (text: string): void => {
+			if (!text) return;
 			output += text;
 			o.onOutput?.(text);
 			const u = o.until;
-			if (reason === 'exited' && u && (typeof u === 'function' ? u(output) : u.test(output))) stop('matched');
+			if (u && (typeof u === 'function' ? u(output) : u.test(output))) stop('matched');
+		};
+		// A stream decoder, so that a UTF-8 sequence split across chunks is not mangled either.
+		child.stdout.setEncoding('utf8');
+		child.stdout.on('data', (d: string) => {
+			// After a match or timeout QEMU may still flush; that is not part of the run.
+			if (reason !== 'exited') return;
+			take(crlf.push(d));
 		});
 		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 		child.on('error', (err) => {
@@ -111,6 +142,8 @@ export function runBare(o: RunBareOptions): Promise<RunBareResult> {
 		child.on('close', (code) => {
 			clearTimeout(timer);
 			live.delete(child);
+			// A CR held back at the very end of the output (no LF ever came).
+			if (reason === 'exited') take(crlf.flush());
 			if (reason === 'exited' && code !== 0) {
 				reject(new InmateError(`QEMU failed (exit ${code}):\n${stderr.trim()}`));
 				return;
