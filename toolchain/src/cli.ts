@@ -59,6 +59,7 @@ interface RunOptions {
 	keepGoing?: boolean;
 	stage?: string;
 	earlycon?: boolean;
+	gdb?: boolean;
 }
 
 program
@@ -70,12 +71,14 @@ program
 	.option('-k, --keep-going', 'run the remaining commands after one fails')
 	.option('--stage <dir>', 'staged tree to boot (default: out/stage/arm64)')
 	.option('--earlycon', 'early kernel messages on the PL011 (debug boots that die before hvc0)')
+	.option('--gdb', 'gdb server on tcp::1234 while it runs (gdb-multiarch -ex "target remote :1234")')
 	.action(async (commands: string[], o: RunOptions) => {
 		const started = Date.now();
 		console.log('booting the root cell ...');
 		const session = await bootRootCell({
 			icount: o.icount,
 			earlycon: o.earlycon,
+			gdb: o.gdb ? 'attach' : undefined,
 			stageDir: o.stage,
 			log: (l) => console.log(l),
 		});

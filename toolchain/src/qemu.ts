@@ -41,8 +41,8 @@ export interface QemuLaunch {
 	append?: string;
 	/** Print early boot messages on the PL011 until hvc0 takes over (debugging boots that die early). */
 	earlycon?: boolean;
-	/** Wait for gdb on :1234 before running. */
-	gdb?: boolean;
+	/** gdb server on tcp::1234: 'attach' runs at once, 'wait' stops before the first instruction. */
+	gdb?: 'attach' | 'wait';
 }
 
 /**
@@ -83,6 +83,6 @@ export function qemuArgs(l: QemuLaunch): string[] {
 		'-device', 'virtconsole,chardev=shell,name=shell',
 	];
 	if (l.icount) args.push('-icount', 'shift=0,sleep=off');
-	if (l.gdb) args.push('-s', '-S');
+	if (l.gdb) args.push('-s', ...(l.gdb === 'wait' ? ['-S'] : []));
 	return args;
 }

@@ -451,6 +451,14 @@ void gicv3_handle_irq(struct per_cpu *cpu)
  * Interrupts that reach a parked CPU are injected (or queued) as for a
  * running one: a level source stays physically active instead of firing
  * again at once, and the CPU's next reset deactivates it.
+ *
+ * The virtual interface is off while the CPU sleeps, and the stopped
+ * guest's timers with it: QEMU lets a pending virtual interrupt end a
+ * wfi even at EL2, so a parked CPU whose cell left its timer armed spun
+ * through this loop. Under -icount that spin took nearly all of the one
+ * emulation thread and the root cell crawled (destroy after shutdown
+ * "hung"). Every way out of parking resets the CPU, which turns the
+ * interface back on.
  */
 void arch_park_wait(struct per_cpu *cpu)
 {
@@ -458,6 +466,10 @@ void arch_park_wait(struct per_cpu *cpu)
 		asm volatile("wfe" : : : "memory");
 		return;
 	}
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+	write_sysreg(S3_4_C12_C11_0, 0);		/* ICH_HCR_EL2 */
+	isb();
 	asm volatile("dsb sy; wfi" : : : "memory");
 	handle_irqs(cpu, false);
 }

@@ -25,21 +25,7 @@ function badCells(): Record<string, Uint8Array> {
 	return { 'unowned.cell': encodeConfig(unowned), 'stealing.cell': encodeConfig(stealing) };
 }
 
-/*
- * KNOWN BUG, open: under -icount, `cell destroy` of a cell that was shut
- * down (CELL_LOAD with no images = set loadable) never returns; the root
- * shell stops answering (reproduced every time, see firmware/README.md).
- * The multi-threaded mode passes the whole file. Until the bug is fixed the
- * -icount run of this file is skipped, and issue 7 stays open; remove the
- * skip together with the fix.
- */
-const ICOUNT_DESTROY_AFTER_SHUTDOWN_HANGS = true;
-
 describe.each(MODES)('cells ($mode)', ({ icount }) => {
-	if (icount && ICOUNT_DESTROY_AFTER_SHUTDOWN_HANGS) {
-		it.skip('skipped under -icount: destroy after shutdown hangs (open bug, firmware/README.md)', () => {});
-		return;
-	}
 	let s: QemuSession;
 	/** mem_pool_used right after enable: where the cycles must leave it. */
 	let poolAfterEnable: number;
