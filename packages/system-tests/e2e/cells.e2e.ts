@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeConfig, encodeConfig, type CellConfig } from '@jailhouse/config';
+import { CELL_PASSIVE_COMMREG, decodeConfig, encodeConfig, type CellConfig } from '@jailhouse/config';
 import { repoRoot, type QemuSession } from '@jailhouse/toolchain';
 import { bootWithDriver, buildRawIoctlTool, CELLS, MODES, SYSFS, SYSTEM_CELL, testFiles } from '../src/guest.js';
 
 const INMATES = '/usr/share/jailhouse/inmates';
 const DEMO_CELL = `${CELLS}/qemu-arm64-inmate-demo.cell`;
 const CELL2 = `${CELLS}/qemu-arm64-inmate-2.cell`;
+const SHUTDOWN_DEMO_ELF = `${repoRoot()}/inmate-sdk/out/build/shutdown-demo/cell/shutdown-demo.elf`;
 
 function cellFile(name: string): CellConfig {
 	const c = decodeConfig(readFileSync(`${repoRoot()}/packages/config/out/cells/${name}`));
@@ -23,6 +24,12 @@ function badCells(): Record<string, Uint8Array> {
 	// RAM that is inmate-demo's (0x70000000), while inmate-demo exists.
 	const stealing = { ...base, name: 'stealing', memoryRegions: [{ ...ram, physStart: 0x70000000n }, ...base.memoryRegions.slice(1)] };
 	return { 'unowned.cell': encodeConfig(unowned), 'stealing.cell': encodeConfig(stealing) };
+}
+
+/** inmate-demo with an active comm region: the hypervisor asks the inmate before it stops the cell. */
+function activeDemoCell(): Uint8Array {
+	const c = cellFile('qemu-arm64-inmate-demo.cell');
+	return encodeConfig({ ...c, flags: c.flags & ~CELL_PASSIVE_COMMREG });
 }
 
 describe.each(MODES)('cells ($mode)', ({ icount }) => {
@@ -45,7 +52,12 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 	};
 
 	beforeAll(async () => {
-		const extra = [...testFiles(badCells()), { hostPath: buildRawIoctlTool(), guestPath: '/usr/bin/jh-ioctl', mode: 0o755 }];
+		const extra = [
+			...testFiles({ ...badCells(), 'active-demo.cell': activeDemoCell() }),
+			{ hostPath: buildRawIoctlTool(), guestPath: '/usr/bin/jh-ioctl', mode: 0o755 },
+			// the cell-target ELF, not the packed image: `cell load` packs it itself
+			{ hostPath: SHUTDOWN_DEMO_ELF, guestPath: '/test/shutdown-demo.elf' },
+		];
 		s = await bootWithDriver(icount, extra);
 		await s.check(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
 		poolAfterEnable = await poolUsed();
@@ -132,6 +144,29 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		expect((await s.check('echo root-alive')).trim()).toBe('root-alive');
 		await s.check('jailhouse cell destroy inmate-demo', 120_000);
 		await s.check('jailhouse cell destroy inmate-2', 120_000);
+		await rootStillFine();
+	});
+
+	it('an inmate may deny its shutdown: the cell runs on until it approves (ELF loaded directly)', async () => {
+		const mark = uartMark();
+		// the reference cells have passive comm regions (as upstream's): nobody is asked
+		await s.check('jailhouse cell create /test/active-demo.cell', 120_000);
+		const loaded = await s.check('jailhouse cell load inmate-demo /test/shutdown-demo.elf', 120_000);
+		expect(loaded).toMatch(/loaded 1 image/);
+		await s.check('jailhouse cell start inmate-demo', 120_000);
+		await s.waitFor('uart', /shutdown-demo: alive 1 s\n/, 30_000, mark);
+
+		const denied = await s.run('jailhouse cell shutdown inmate-demo 2>&1', 120_000);
+		expect(denied.status).toBe(1);
+		expect(denied.output).toMatch(/denied the shutdown request/);
+		await s.waitFor('uart', /shutdown-demo: shutdown request 1 denied/, 30_000, mark);
+		await s.waitFor('uart', /Cell "inmate-demo" denied the shutdown request/, 30_000, mark);
+		expect(await state('inmate-demo')).toBe('running');
+		await s.waitFor('uart', /shutdown-demo: alive \d+ s\n/, 30_000, uartMark());
+
+		// destroy asks again; this time the inmate approves
+		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await s.waitFor('uart', /shutdown-demo: shutdown request 2 approved/, 30_000, mark);
 		await rootStillFine();
 	});
 
