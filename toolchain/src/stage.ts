@@ -105,11 +105,14 @@ export async function stage(o: StageOptions = {}): Promise<StageItem[]> {
 	await copyDir('cell config', join(root, 'packages/config/out/cells'), 'usr/share/jailhouse/cells');
 	await copyDir('inmate', join(root, 'inmate-sdk/out/inmates'), 'usr/share/jailhouse/inmates');
 
-	const bundle = join(root, 'packages/cli/dist/jailhouse.mjs');
-	if (!existsSync(bundle)) {
+	const cliDist = join(root, 'packages/cli/dist');
+	if (!existsSync(join(cliDist, 'jailhouse.mjs'))) {
 		throw new ToolchainError('the CLI bundle packages/cli/dist/jailhouse.mjs is missing; run `pnpm turbo run build` first');
 	}
-	await put('CLI bundle', bundle, 'usr/lib/jailhouse/jailhouse.mjs');
+	// The entry and the chunks it loads on demand (source maps stay behind).
+	for (const f of (await readdir(cliDist)).filter((n) => n.endsWith('.mjs')).sort()) {
+		await put(f === 'jailhouse.mjs' ? 'CLI bundle' : `CLI bundle: ${f}`, join(cliDist, f), `usr/lib/jailhouse/${f}`);
+	}
 	items.push({ what: 'CLI runtime dependencies', dest: await stageKoffi(root, join(dest, 'usr/lib/jailhouse')) });
 	await mkdir(join(dest, 'usr/bin'), { recursive: true });
 	await writeFile(join(dest, 'usr/bin/jailhouse'), LAUNCHER, { mode: 0o755 });

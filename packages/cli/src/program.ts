@@ -1,24 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { Command, CommanderError } from 'commander';
-import { registerImageCommand } from './commands/image.js';
-import { registerConfigCommands } from './commands/config.js';
-import { registerInmateCommands } from './commands/inmate.js';
 import { registerEnableCommands } from './commands/enable.js';
 import { registerCellCommands } from './commands/cell.js';
 import { registerConsoleCommand } from './commands/console.js';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
 
-/** Builds the command tree; each subcommand group lives in src/commands/. */
-export function buildProgram(): Command {
+/** The command groups a root cell uses; everything else is for the developer's machine. */
+const TARGET_GROUPS = new Set(['enable', 'disable', 'cell', 'console']);
+
+/**
+ * Whether argv needs the file-side groups (image, config, inmate). They
+ * pull in the readable-config parser and the image packer, which take
+ * longer to load than a target command takes to run on a slow or emulated
+ * CPU, so a target command or --version leaves them out; help and unknown
+ * commands load everything.
+ */
+export function needsFileCommands(argv: string[]): boolean {
+	const args = argv.slice(2);
+	const group = args.find((a) => !a.startsWith('-'));
+	if (group !== undefined) return !TARGET_GROUPS.has(group);
+	return args.length === 0 || !args.every((a) => a === '-V' || a === '--version');
+}
+
+/** Builds the command tree for argv; each subcommand group lives in src/commands/. */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
 	const program = new Command('jailhouse')
 		.description('Jailhouse partitioning hypervisor: configs, images, inmates, cells')
 		.version(VERSION, '-V, --version', 'print the jailhouse version')
 		.showHelpAfterError('(run with --help for usage)')
 		.exitOverride();
-	registerImageCommand(program);
-	registerConfigCommands(program);
-	registerInmateCommands(program);
+	if (needsFileCommands(argv)) {
+		const [image, config, inmate] = await Promise.all([
+			import('./commands/image.js'),
+			import('./commands/config.js'),
+			import('./commands/inmate.js'),
+		]);
+		image.registerImageCommand(program);
+		config.registerConfigCommands(program);
+		inmate.registerInmateCommands(program);
+	}
 	registerEnableCommands(program);
 	registerCellCommands(program);
 	registerConsoleCommand(program);
@@ -27,7 +48,13 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns the process exit code; never throws. */
 export async function runCli(argv: string[]): Promise<number> {
-	const program = buildProgram();
+	let program: Command;
+	try {
+		program = await buildProgram(argv);
+	} catch (err) {
+		console.error(`jailhouse: internal error: cannot load the commands: ${err instanceof Error ? err.message : String(err)}`);
+		return 70;
+	}
 	try {
 		await program.parseAsync(argv);
 		return 0;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { checkConfigSet, decodeConfig, formatRanges, type CellConfig, type SystemConfig } from '@jailhouse/config';
+import { checkConfigSet, decodeConfig, formatRanges, type CellConfig, type SystemConfig } from '@jailhouse/config/binary';
 import {
 	ImageError,
 	checkImageAgainstCell,

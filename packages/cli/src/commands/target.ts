@@ -8,15 +8,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import {
 	ConfigError,
 	decodeConfig,
-	encodeConfig,
 	formatIssue,
-	loadConfigFile,
 	validateConfig,
 	type CellConfig,
 	type ConfigIssue,
 	type JailhouseConfig,
 	type SystemConfig,
-} from '@jailhouse/config';
+} from '@jailhouse/config/binary';
 import { ImageError } from '@jailhouse/image';
 import { CliError } from '../errors.js';
 import { IoctlError, type Device } from '../driver/device.js';
@@ -82,6 +80,9 @@ export async function loadDriverConfig<K extends 'system' | 'cell'>(
 		if (SIGNATURES.has(sig)) {
 			config = decodeConfig(bytes, { file });
 		} else {
+			// The readable-form parser is loaded only for the rare source
+			// config on the target: it is most of the CLI's start-up time.
+			const { loadConfigFile, encodeConfig } = await import('@jailhouse/config');
 			config = await loadConfigFile(file);
 			bytes = encodeConfig(config, { file });
 		}

@@ -5,6 +5,7 @@
 // inmate) never load it and work where it is missing.
 
 import { closeSync, existsSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { CliError } from '../errors.js';
 import { openFailureMessage } from './errno.js';
@@ -38,9 +39,11 @@ let libc: Promise<Libc> | undefined;
 async function loadLibc(): Promise<Libc> {
 	let koffi: Koffi;
 	try {
-		// A variable specifier keeps bundlers from trying to inline the native module.
+		// koffi is CommonJS: require() skips the ESM translation of a CJS
+		// module (export scanning), which is slow on the target's emulated
+		// CPUs. A variable specifier keeps bundlers from inlining it.
 		const name = 'koffi';
-		const mod = (await import(name)) as { default?: Koffi } & Koffi;
+		const mod = createRequire(import.meta.url)(name) as { default?: Koffi } & Koffi;
 		koffi = mod.default ?? mod;
 	} catch (e) {
 		throw new CliError(
