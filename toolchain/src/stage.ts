@@ -94,8 +94,8 @@ export async function stage(o: StageOptions = {}): Promise<StageItem[]> {
 		items.push({ what: 'driver', skipped: 'kernel/out/jailhouse.ko not built' });
 	}
 
-	const copyDir = async (what: string, src: string, rel: string): Promise<void> => {
-		const files = existsSync(src) ? (await readdir(src, { withFileTypes: true })).filter((e) => e.isFile()) : [];
+	const copyDir = async (what: string, src: string, rel: string, keep = (_name: string) => true): Promise<void> => {
+		const files = existsSync(src) ? (await readdir(src, { withFileTypes: true })).filter((e) => e.isFile() && keep(e.name)) : [];
 		if (files.length === 0) {
 			items.push({ what, skipped: `${src.slice(root.length + 1)} has nothing built` });
 			return;
@@ -110,9 +110,7 @@ export async function stage(o: StageOptions = {}): Promise<StageItem[]> {
 		throw new ToolchainError('the CLI bundle packages/cli/dist/jailhouse.mjs is missing; run `pnpm turbo run build` first');
 	}
 	// The entry and the chunks it loads on demand (source maps stay behind).
-	for (const f of (await readdir(cliDist)).filter((n) => n.endsWith('.mjs')).sort()) {
-		await put(f === 'jailhouse.mjs' ? 'CLI bundle' : `CLI bundle: ${f}`, join(cliDist, f), `usr/lib/jailhouse/${f}`);
-	}
+	await copyDir('CLI bundle', cliDist, 'usr/lib/jailhouse', (name) => name.endsWith('.mjs'));
 	items.push({ what: 'CLI runtime dependencies', dest: await stageKoffi(root, join(dest, 'usr/lib/jailhouse')) });
 	await mkdir(join(dest, 'usr/bin'), { recursive: true });
 	await writeFile(join(dest, 'usr/bin/jailhouse'), LAUNCHER, { mode: 0o755 });

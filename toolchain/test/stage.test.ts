@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,10 @@ describe('stage', () => {
 		const items = await stage({ destdir });
 		const staged = items.filter((i) => i.dest).map((i) => i.dest);
 		expect(staged).toContain('usr/lib/jailhouse/jailhouse.mjs');
+		// the chunks the entry loads on demand go with it
+		const chunks = readdirSync(join(repoRoot(), 'packages/cli/dist')).filter((n) => n.endsWith('.mjs'));
+		expect(chunks.length).toBeGreaterThan(1);
+		for (const c of chunks) expect(staged).toContain(`usr/lib/jailhouse/${c}`);
 		expect(staged).toContain('usr/bin/jailhouse');
 		expect(statSync(join(destdir, 'usr/bin/jailhouse')).mode & 0o111).not.toBe(0);
 		expect(readFileSync(join(destdir, 'usr/bin/jailhouse'), 'utf8')).toMatch(/exec node \/usr\/lib\/jailhouse\/jailhouse.mjs/);

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { needsFileCommands } from '../src/program.js';
+import { buildProgram, needsFileCommands } from '../src/program.js';
 
 const bin = fileURLToPath(new URL('../bin/jailhouse.js', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -25,7 +25,7 @@ describe('jailhouse CLI (built bundle)', () => {
 		}
 	});
 
-	it('runs a target command group without the file-side groups', () => {
+	it('runs a target command group from the bundle', () => {
 		const out = execFileSync(process.execPath, [bin, 'cell', '--help'], { encoding: 'utf8' });
 		expect(out).toMatch(/Usage: jailhouse cell/);
 		expect(out).toMatch(/create/);
@@ -58,5 +58,11 @@ describe('which command groups a command line loads', () => {
 		expect(needsFileCommands(argv('help', 'cell'))).toBe(true);
 		expect(needsFileCommands(argv('no-such-command'))).toBe(true);
 		expect(needsFileCommands(argv())).toBe(true);
+	});
+
+	it('builds the command tree accordingly', async () => {
+		const groups = async (...args: string[]) => (await buildProgram(argv(...args))).commands.map((c) => c.name());
+		expect(await groups('cell', 'list')).toEqual(['enable', 'disable', 'cell', 'console']);
+		expect(await groups('config', 'show', 'x.cell')).toEqual(['image', 'config', 'inmate', 'enable', 'disable', 'cell', 'console']);
 	});
 });

@@ -39,9 +39,9 @@ let libc: Promise<Libc> | undefined;
 async function loadLibc(): Promise<Libc> {
 	let koffi: Koffi;
 	try {
-		// koffi is CommonJS: require() skips the ESM translation of a CJS
-		// module (export scanning), which is slow on the target's emulated
-		// CPUs. A variable specifier keeps bundlers from inlining it.
+		// koffi is CommonJS, so require() loads it as such, without the ESM
+		// loader's CommonJS translation (export scanning) that import() adds.
+		// A variable specifier keeps bundlers from inlining the native module.
 		const name = 'koffi';
 		const mod = createRequire(import.meta.url)(name) as { default?: Koffi } & Koffi;
 		koffi = mod.default ?? mod;
