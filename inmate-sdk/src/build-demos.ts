@@ -3,7 +3,8 @@
  * The workspace build of the demos, through the same builder as
  * `jailhouse inmate build`: cell images and load maps into out/inmates/
  * (staged to usr/share/jailhouse/inmates/), bare ELFs and images into
- * out/bare/.
+ * out/bare/. The attack inmates of the isolation tests (test/attacks/) go
+ * to out/attacks/: the system tests copy them in, they are not staged.
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
 	const out = join(sdk, 'out');
 	const demos = readdirSync(join(sdk, 'demos')).sort();
 	// Only what this build produced gets staged; objects in out/build stay for incremental builds.
-	for (const d of ['inmates', 'bare']) {
+	for (const d of ['inmates', 'bare', 'attacks']) {
 		rmSync(join(out, d), { recursive: true, force: true });
 		mkdirSync(join(out, d), { recursive: true });
 	}
@@ -33,6 +34,15 @@ async function main(): Promise<void> {
 			for (const f of files) copyFileSync(f, join(dest, f.slice(f.lastIndexOf('/') + 1)));
 		}
 		console.log(`inmate-sdk: ${r.manifest.name}: ${r.targets.map((t) => t.target).join(', ')}`);
+	}
+	const attacks = join(sdk, 'test', 'attacks');
+	for (const d of readdirSync(attacks).sort()) {
+		const r = await buildInmate({ dir: join(attacks, d), outDir: join(out, 'build', `attack-${d}`), sdkRoot: sdk, log: (l) => console.log(l) });
+		for (const t of r.targets) {
+			if (t.target !== 'cell') continue;
+			for (const f of [t.image, t.loadMap]) copyFileSync(f, join(out, 'attacks', f.slice(f.lastIndexOf('/') + 1)));
+		}
+		console.log(`inmate-sdk: attack ${r.manifest.name}: cell`);
 	}
 }
 

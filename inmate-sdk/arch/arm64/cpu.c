@@ -64,8 +64,8 @@ long psci_call(u32 fn, u64 a1, u64 a2, u64 a3)
 	return (long)x0;
 }
 
-long cpu_start(u64 mpidr, void (*entry)(void *arg), void *arg,
-	       size_t stack_size)
+struct cpu_boot *cpu_boot_prepare(void (*entry)(void *arg), void *arg,
+				  size_t stack_size)
 {
 	struct cpu_boot *boot = zalloc(sizeof(*boot), 16);
 	u8 *stack;
@@ -74,15 +74,30 @@ long cpu_start(u64 mpidr, void (*entry)(void *arg), void *arg,
 		stack_size = 4096;
 	stack = alloc(stack_size, 16);
 	if (!boot || !stack)
-		return -12;	/* -ENOMEM */
+		return NULL;
 	boot->stack_top = (uintptr_t)stack + stack_size;
 	boot->entry = entry;
 	boot->arg = arg;
+	return boot;
+}
+
+long cpu_boot_start(u64 mpidr, struct cpu_boot *boot)
+{
 	/* The new CPU runs with caches off: make the block visible first. */
 	dsb(sy);
 	/* Context id in x3 for PSCI; Jailhouse hands it over in x1. */
 	return psci_call(PSCI_CPU_ON_64, mpidr, (uintptr_t)secondary_entry,
 			 (uintptr_t)boot);
+}
+
+long cpu_start(u64 mpidr, void (*entry)(void *arg), void *arg,
+	       size_t stack_size)
+{
+	struct cpu_boot *boot = cpu_boot_prepare(entry, arg, stack_size);
+
+	if (!boot)
+		return -12;	/* -ENOMEM */
+	return cpu_boot_start(mpidr, boot);
 }
 
 void secondary_c_entry(struct cpu_boot *boot)

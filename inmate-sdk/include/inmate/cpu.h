@@ -25,6 +25,19 @@ long psci_call(u32 fn, u64 a1, u64 a2, u64 a3);
 long cpu_start(u64 mpidr, void (*entry)(void *arg), void *arg,
 	       size_t stack_size);
 
+/*
+ * cpu_start() in two steps, for code that starts the same CPU again and
+ * again (a CPU that turned itself off): cpu_boot_prepare() takes the
+ * stack from the heap once (NULL when the heap is exhausted), and
+ * cpu_boot_start() issues the PSCI CPU_ON with it (PSCI result; -4
+ * ALREADY_ON while the CPU runs). One block per CPU: a block must not be
+ * started on two CPUs at once.
+ */
+struct cpu_boot;
+struct cpu_boot *cpu_boot_prepare(void (*entry)(void *arg), void *arg,
+				  size_t stack_size);
+long cpu_boot_start(u64 mpidr, struct cpu_boot *boot);
+
 /* Mask interrupts and sleep forever. */
 void __attribute__((noreturn)) halt(void);
 /* PSCI CPU_OFF, falling back to halt(). */
