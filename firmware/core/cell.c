@@ -23,6 +23,21 @@
 #include <asm/spinlock.h>
 
 static spinlock_t mgmt_lock;
+/* set by DISABLE: no cell may be created any more */
+static bool mgmt_closed;
+
+int cell_mgmt_close(void)
+{
+	int err = 0;
+
+	spin_lock(&mgmt_lock);
+	if (num_cells > 1)
+		err = -EBUSY;
+	else
+		mgmt_closed = true;
+	spin_unlock(&mgmt_lock);
+	return err;
+}
 
 unsigned long cell_region_flags(const struct jailhouse_memory *mem)
 {
@@ -203,11 +218,7 @@ static bool state_terminal(u32 state)
 
 static void cell_suspend(struct cell *cell)
 {
-	unsigned int n;
-
-	for (n = 0; n < MAX_CPUS; n++)
-		if (cell_has_cpu(cell, n))
-			control_stop_cpu(per_cpu(n));
+	control_hold_cell_cpus(cell);
 }
 
 /*
@@ -396,7 +407,53 @@ static void clear_stats(struct per_cpu *cpu)
 	memset(cpu->stats, 0, sizeof(cpu->stats));
 }
 
-/* Gives memory, interrupts and CPUs of a checked cell to it. */
+/*
+ * Moves the CPUs of a checked cell from the root to it, in one step under
+ * control_lock against the root's PSCI CPU_ON (which looks the target up
+ * under the same lock): a CPU that Linux brought back online since
+ * check_ownership makes the create fail instead of ending up in two
+ * cells. The cell's CPUs are held until its first start.
+ */
+static int cell_take_cpus(struct cell *cell)
+{
+	unsigned int n;
+
+	spin_lock(&control_lock);
+	if (!control_cpus_off(cell->cpu_set) ||
+	    (cell->cpu_set & ~root_cell.cpu_set)) {
+		spin_unlock(&control_lock);
+		printk("ERROR: a cell CPU came back online in the root cell\n");
+		return -EBUSY;
+	}
+	cell->cpus_held = true;
+	for (n = 0; n < MAX_CPUS; n++)
+		if (cell_has_cpu(cell, n)) {
+			per_cpu(n)->cell = cell;
+			per_cpu(n)->failed = false;
+			clear_stats(per_cpu(n));
+		}
+	root_cell.cpu_set &= ~cell->cpu_set;
+	spin_unlock(&control_lock);
+	return 0;
+}
+
+/* Hands the (parked) CPUs back to the root cell, under control_lock. */
+static void cell_return_cpus(struct cell *cell)
+{
+	unsigned int n;
+
+	spin_lock(&control_lock);
+	for (n = 0; n < MAX_CPUS; n++)
+		if (cell_has_cpu(cell, n) && per_cpu(n)->cell == cell) {
+			per_cpu(n)->cell = &root_cell;
+			per_cpu(n)->failed = false;
+			clear_stats(per_cpu(n));
+			root_cell.cpu_set |= 1ULL << n;
+		}
+	spin_unlock(&control_lock);
+}
+
+/* Gives memory and interrupts of a checked cell (CPUs moved) to it. */
 static int cell_take_resources(struct cell *cell)
 {
 	const struct jailhouse_memory *mem;
@@ -418,13 +475,6 @@ static int cell_take_resources(struct cell *cell)
 			arch_irq_move(n, cell->cpu_set);
 			root_cell.irq_bitmap[n / 32] &= ~(1U << (n % 32));
 		}
-	for (n = 0; n < MAX_CPUS; n++)
-		if (cell_has_cpu(cell, n)) {
-			per_cpu(n)->cell = cell;
-			per_cpu(n)->failed = false;
-			clear_stats(per_cpu(n));
-		}
-	root_cell.cpu_set &= ~cell->cpu_set;
 	return 0;
 }
 
@@ -449,13 +499,7 @@ static void cell_return_resources(struct cell *cell)
 			printk("WARNING: memory 0x%llx not back in the root "
 			       "cell\n", (unsigned long long)mem->phys_start);
 	}
-	for (n = 0; n < MAX_CPUS; n++)
-		if (cell_has_cpu(cell, n)) {
-			per_cpu(n)->cell = &root_cell;
-			per_cpu(n)->failed = false;
-			clear_stats(per_cpu(n));
-		}
-	root_cell.cpu_set |= cell->cpu_set;
+	cell_return_cpus(cell);
 }
 
 long cell_create(struct per_cpu *cpu, unsigned long config_address)
@@ -471,6 +515,9 @@ long cell_create(struct per_cpu *cpu, unsigned long config_address)
 		return -EPERM;
 	spin_lock(&mgmt_lock);
 
+	err = -EBUSY;
+	if (mgmt_closed)
+		goto out;
 	err = -EPERM;
 	if (any_cell_locked(NULL))
 		goto out;
@@ -552,6 +599,9 @@ long cell_create(struct per_cpu *cpu, unsigned long config_address)
 		goto out_free;
 
 	/* the point of no return: the root cell changes */
+	err = cell_take_cpus(cell);
+	if (err)
+		goto out_free;
 	err = cell_take_resources(cell);
 	if (err) {
 		cell_return_resources(cell);
@@ -672,6 +722,7 @@ long cell_start(struct per_cpu *cpu, unsigned long id)
 			per_cpu(n)->failed = false;
 
 	spin_lock(&control_lock);
+	cell->cpus_held = false;
 	err = control_start_cpu(per_cpu(first_cpu(cell->cpu_set)),
 				cell->config->cpu_reset_address, 0);
 	spin_unlock(&control_lock);
@@ -695,6 +746,16 @@ long cell_destroy(struct per_cpu *cpu, unsigned long id)
 		return -EPERM;
 	}
 	cell_suspend(cell);
+	/* nothing goes back while a CPU of the cell could still run it */
+	spin_lock(&control_lock);
+	if (!control_cpus_off(cell->cpu_set)) {
+		spin_unlock(&control_lock);
+		printk("ERROR: CPUs of cell \"%s\" still running, not "
+		       "destroyed\n", cell->config->name);
+		spin_unlock(&mgmt_lock);
+		return -EBUSY;
+	}
+	spin_unlock(&control_lock);
 	if (cell->loadable)
 		map_loadable(cell, false);
 	cell_return_resources(cell);
@@ -730,23 +791,29 @@ long cell_get_state(struct per_cpu *cpu, unsigned long id)
 
 /*
  * A stage-2 abort of a root CPU on an address its stage 2 maps again by
- * now: it hit the break-before-make window of a split or merge that a
- * management call made next to the memory a cell takes or gives back.
- * Waiting for mgmt_lock waits out that window; the caller then returns
- * to the guest to retry the access. Only for the root cell: its tables
- * change while it runs, and no management call waits for a root CPU (a
- * non-root CPU spinning here could block control_stop_cpu for good).
+ * now, with the rights the access needs: it hit the break-before-make
+ * window of a split or merge that a management call made next to the
+ * memory a cell takes or gives back. Waiting for mgmt_lock waits out that
+ * window; the caller then returns to the guest to retry the access. A
+ * mapping without those rights (a write to the read-only console page)
+ * is a permission fault that a retry would only repeat for ever: no
+ * retry. Only for the root cell: its tables change while it runs, and no
+ * management call waits for a root CPU (a non-root CPU spinning here
+ * could block control_hold_cell_cpus for good).
  */
-bool cell_stage2_fault_retry(struct per_cpu *cpu, u64 ipa)
+bool cell_stage2_fault_retry(struct per_cpu *cpu, u64 ipa,
+			     unsigned long access)
 {
+	unsigned long flags = 0;
 	bool mapped;
 
 	if (cpu->cell != &root_cell)
 		return false;
 	spin_lock(&mgmt_lock);
-	mapped = paging_lookup(arch_cell_paging(&root_cell), ipa, NULL, NULL);
+	mapped = paging_lookup(arch_cell_paging(&root_cell), ipa, NULL,
+			       &flags);
 	spin_unlock(&mgmt_lock);
-	return mapped;
+	return mapped && (flags & access) == access;
 }
 
 void __noreturn cell_cpu_failed(struct per_cpu *cpu, const char *why)

@@ -53,8 +53,20 @@ void __noreturn cpu_park(struct per_cpu *cpu)
 
 	for (;;) {
 		req = __atomic_load_n(&cpu->request, __ATOMIC_ACQUIRE);
-		if (req == CPU_REQ_START)
-			break;
+		if (req == CPU_REQ_START) {
+			/*
+			 * Management may have cancelled the start since
+			 * (control_hold_cell_cpus): only a start that is
+			 * still there under the lock counts. Its event SGI
+			 * may have been eaten by arch_park_wait, so the
+			 * decision cannot wait for another one.
+			 */
+			spin_lock(&control_lock);
+			if (cpu->request == CPU_REQ_START)
+				break;
+			spin_unlock(&control_lock);
+			continue;
+		}
 		if (req == CPU_REQ_POWER_OFF) {
 			__atomic_store_n(&cpu->request, CPU_REQ_NONE,
 					 __ATOMIC_RELEASE);
@@ -70,9 +82,10 @@ void __noreturn cpu_park(struct per_cpu *cpu)
 		arch_park_wait(cpu);
 	}
 
-	spin_lock(&control_lock);
+	/* control_lock held */
 	arch_cpu_reset(cpu, cpu->start_entry, cpu->start_context);
 	cpu->failed = false;
+	cpu->stop_request = false;
 	cpu->request = CPU_REQ_NONE;
 	cpu->parked = false;
 	control_cpu_online(cpu, true);
@@ -83,6 +96,8 @@ void __noreturn cpu_park(struct per_cpu *cpu)
 /* Called with control_lock held. */
 int control_start_cpu(struct per_cpu *target, u64 entry, u64 context)
 {
+	if (target->cell->cpus_held)
+		return -EPERM;
 	if (!READ_ONCE(target->parked) ||
 	    target->request != CPU_REQ_NONE)
 		return -EBUSY;
@@ -101,22 +116,52 @@ bool control_cpu_is_off(struct per_cpu *target)
 		READ_ONCE(target->request) == CPU_REQ_NONE;
 }
 
-/*
- * Stops a CPU of a non-root cell and waits until it is parked. Not for
- * the calling CPU. Without control_lock: the target may need it.
- */
-void control_stop_cpu(struct per_cpu *target)
+bool control_cpus_off(u64 cpu_set)
 {
+	unsigned int n;
+
+	for (n = 0; n < MAX_CPUS; n++)
+		if ((cpu_set & (1ULL << n)) && !control_cpu_is_off(per_cpu(n)))
+			return false;
+	return true;
+}
+
+/*
+ * One step under control_lock for all CPUs of the cell, so that no
+ * sibling can restart a CPU that was already stopped: the hold makes
+ * control_start_cpu refuse, pending starts are withdrawn (the target
+ * re-checks under the lock before it leaves the park loop), running
+ * CPUs get a stop request. Then the events go out and we wait.
+ */
+void control_hold_cell_cpus(struct cell *cell)
+{
+	struct per_cpu *target;
+	u64 running = 0;
+	unsigned int n;
+
 	spin_lock(&control_lock);
-	if (control_cpu_is_off(target)) {
-		spin_unlock(&control_lock);
-		return;
+	cell->cpus_held = true;
+	for (n = 0; n < MAX_CPUS; n++) {
+		if (!cell_has_cpu(cell, n))
+			continue;
+		target = per_cpu(n);
+		if (READ_ONCE(target->parked)) {
+			if (target->request == CPU_REQ_START)
+				__atomic_store_n(&target->request,
+						 CPU_REQ_NONE,
+						 __ATOMIC_RELEASE);
+			continue;
+		}
+		__atomic_store_n(&target->stop_request, true,
+				 __ATOMIC_RELEASE);
+		running |= 1ULL << n;
 	}
-	/* a pending start is taken first; the event then stops it */
-	__atomic_store_n(&target->stop_request, true, __ATOMIC_RELEASE);
 	spin_unlock(&control_lock);
-	arch_send_event(target);
-	while (!control_cpu_is_off(target))
+
+	for (n = 0; n < MAX_CPUS; n++)
+		if (running & (1ULL << n))
+			arch_send_event(per_cpu(n));
+	while (!control_cpus_off(cell->cpu_set))
 		cpu_relax();
 }
 
@@ -138,13 +183,16 @@ static long hc_disable(struct per_cpu *cpu)
 {
 	int expected = -1;
 	unsigned int n;
+	long err;
 
 	if (cpu->cell != &root_cell)
 		return -EPERM;
-	if (num_cells > 1)
-		return -EBUSY;
 	if (cpu->disabling)
 		return -EBUSY;
+	/* under the management lock: no CELL_CREATE can slip in after it */
+	err = cell_mgmt_close();
+	if (err)
+		return err;
 	cpu->disabling = true;
 
 	if (__atomic_compare_exchange_n(&disable_leader, &expected,

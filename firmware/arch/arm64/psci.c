@@ -71,22 +71,33 @@ static struct per_cpu *cpu_by_mpidr(struct cell *cell, u64 mpidr)
 	return NULL;
 }
 
+/*
+ * The target is looked up under control_lock: CPUs change cells under the
+ * same lock (cell create and destroy), so a root CPU_ON cannot start a
+ * CPU that a cell has just taken. A cell whose CPUs management holds
+ * stopped (shutdown, destroy) cannot start them either.
+ */
 static long psci_cpu_on(struct per_cpu *cpu, struct registers *regs)
 {
-	struct per_cpu *target = cpu_by_mpidr(cpu->cell, regs->x[1]);
 	u64 entry = regs->x[2], context = regs->x[3];
+	struct per_cpu *target;
 	long ret;
+	int err;
 
 	if (regs->x[0] == PSCI_CPU_ON_32) {
 		entry &= 0xffffffff;
 		context &= 0xffffffff;
 	}
-	/* only CPUs of the caller's own cell */
-	if (!target)
-		return PSCI_DENIED;
 	spin_lock(&control_lock);
-	ret = control_start_cpu(target, entry, context) ? PSCI_ALREADY_ON :
-							  PSCI_SUCCESS;
+	/* only CPUs of the caller's own cell */
+	target = cpu_by_mpidr(cpu->cell, regs->x[1]);
+	if (!target) {
+		ret = PSCI_DENIED;
+	} else {
+		err = control_start_cpu(target, entry, context);
+		ret = err == -EPERM ? PSCI_DENIED :
+			err ? PSCI_ALREADY_ON : PSCI_SUCCESS;
+	}
 	spin_unlock(&control_lock);
 	return ret;
 }

@@ -241,18 +241,28 @@ unsigned int arch_max_cpus(void)
 }
 
 /* EL2 controls for running the CPU's cell at EL1. */
+static bool have_pmu(void)
+{
+	u64 ver = (read_sysreg(id_aa64dfr0_el1) >> 8) & 0xf;
+
+	return ver != 0 && ver != 0xf;
+}
+
 void arch_setup_guest_el2(struct per_cpu *cpu)
 {
-	struct linux_el2_state *l = &cpu->arch.linux_el2;
+	/* all event counters belong to EL1 (HPMN = PMCR_EL0.N) */
+	u64 mdcr = have_pmu() ?
+		(read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK : 0;
 
+	if (cpu->cell != &root_cell)
+		mdcr |= MDCR_CELL_TRAPS;
 	write_sysreg(vtcr_el2, VTCR_EL2_VALUE);
 	write_sysreg(vttbr_el2, cpu->cell->arch.vttbr);
-	write_sysreg(cptr_el2, l->cptr);
-	write_sysreg(mdcr_el2, l->mdcr);
-	write_sysreg(cnthctl_el2, l->cnthctl);
+	write_sysreg(cptr_el2, CPTR_EL2_GUEST);
+	write_sysreg(mdcr_el2, mdcr);
+	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
 	isb();
-	write_sysreg(hcr_el2, l->hcr | HCR_VM | HCR_TSC | HCR_RW | HCR_IMO |
-		     HCR_FMO);
+	write_sysreg(hcr_el2, HCR_GUEST);
 	isb();
 	/* drop EL1 translations made without stage 2 */
 	asm volatile("tlbi alle1" : : : "memory");
@@ -306,8 +316,53 @@ static void reset_el1(void)
 	write_sysreg(cntkctl_el1, 0);
 	write_sysreg(cntv_ctl_el0, 0);
 	write_sysreg(cntp_ctl_el0, 0);
+	write_sysreg(cntv_cval_el0, 0);
+	write_sysreg(cntp_cval_el0, 0);
 	write_sysreg(mdscr_el1, 0);
 	write_sysreg(csselr_el1, 0);
+	isb();
+}
+
+/*
+ * State that would carry data or influence from one owner of the CPU to
+ * the next: the FP/SIMD registers (the hypervisor itself never uses
+ * them) and the PMU, whose counters would go on counting the new owner
+ * for the old one.
+ */
+static void reset_fp_simd(void)
+{
+	asm volatile(".arch_extension fp\n\t.arch_extension simd\n\t"
+		     "movi v0.2d, #0\n\tmovi v1.2d, #0\n\t"
+		     "movi v2.2d, #0\n\tmovi v3.2d, #0\n\t"
+		     "movi v4.2d, #0\n\tmovi v5.2d, #0\n\t"
+		     "movi v6.2d, #0\n\tmovi v7.2d, #0\n\t"
+		     "movi v8.2d, #0\n\tmovi v9.2d, #0\n\t"
+		     "movi v10.2d, #0\n\tmovi v11.2d, #0\n\t"
+		     "movi v12.2d, #0\n\tmovi v13.2d, #0\n\t"
+		     "movi v14.2d, #0\n\tmovi v15.2d, #0\n\t"
+		     "movi v16.2d, #0\n\tmovi v17.2d, #0\n\t"
+		     "movi v18.2d, #0\n\tmovi v19.2d, #0\n\t"
+		     "movi v20.2d, #0\n\tmovi v21.2d, #0\n\t"
+		     "movi v22.2d, #0\n\tmovi v23.2d, #0\n\t"
+		     "movi v24.2d, #0\n\tmovi v25.2d, #0\n\t"
+		     "movi v26.2d, #0\n\tmovi v27.2d, #0\n\t"
+		     "movi v28.2d, #0\n\tmovi v29.2d, #0\n\t"
+		     "movi v30.2d, #0\n\tmovi v31.2d, #0\n\t"
+		     "msr fpcr, xzr\n\tmsr fpsr, xzr" : : : "memory");
+}
+
+static void reset_pmu(void)
+{
+	if (!have_pmu())
+		return;
+	/* counters off and zeroed (PMCR_EL0.P, .C), nothing enabled */
+	write_sysreg(pmcr_el0, (1UL << 1) | (1UL << 2));
+	write_sysreg(pmcntenclr_el0, ~0UL);
+	write_sysreg(pmintenclr_el1, ~0UL);
+	write_sysreg(pmovsclr_el0, ~0UL);
+	write_sysreg(pmuserenr_el0, 0);
+	write_sysreg(pmselr_el0, 0);
+	write_sysreg(pmccfiltr_el0, 0);
 	isb();
 }
 
@@ -317,6 +372,8 @@ void arch_cpu_reset(struct per_cpu *cpu, u64 entry, u64 context)
 	unsigned int n;
 
 	reset_el1();
+	reset_fp_simd();
+	reset_pmu();
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1));
 	write_sysreg(cntvoff_el2, 0);

@@ -9,6 +9,7 @@
 #include <core/arch.h>
 #include <core/cell.h>
 #include <core/control.h>
+#include <core/paging.h>
 #include <core/percpu.h>
 #include <core/printk.h>
 #include <jailhouse/hypercall.h>
@@ -47,11 +48,46 @@ static void skip_instruction(void)
 	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
 }
 
+/* DFSC/IFSC: permission fault, any level */
+#define FSC_PERMISSION(iss)	(((iss) & 0x3c) == 0x0c)
+#define FSC_SEA			0x10
+
+/*
+ * Hands the root cell's EL1 a synchronous exception (what hardware would
+ * do for an access that cannot complete): Linux reports it, kills the
+ * user process or oopses, but the CPU goes on. ec_cur is the class for
+ * EL1 itself; from EL0 it is one less (IABT/DABT) or the same (UNKNOWN).
+ */
+static void inject_root_exception(unsigned int ec_cur, u64 iss, u64 far)
+{
+	u64 spsr = read_sysreg(spsr_el2);
+	bool from_el0 = (spsr & 0xf) == 0 || (spsr & 0x10);
+	unsigned int ec = ec_cur;
+	u64 offset;
+
+	if (from_el0 && (ec_cur == EC_IABT_CUR || ec_cur == EC_DABT_CUR))
+		ec = ec_cur - 1;
+	if (spsr & 0x10)
+		offset = 0x600;		/* lower EL, AArch32 */
+	else if (from_el0)
+		offset = 0x400;		/* lower EL, AArch64 */
+	else
+		offset = (spsr & 1) ? 0x200 : 0;	/* EL1h : EL1t */
+	write_sysreg(esr_el1, ((u64)ec << 26) | ESR_IL | iss);
+	write_sysreg(far_el1, far);
+	write_sysreg(elr_el1, read_sysreg(elr_el2));
+	write_sysreg(spsr_el1, spsr);
+	write_sysreg(elr_el2, read_sysreg(vbar_el1) + offset);
+	write_sysreg(spsr_el2, SPSR_EL1H_DAIF);
+}
+
 /*
  * A data abort: the GIC's registers are emulated. Any other address is
- * outside the cell: fatal to a non-root cell's CPU; for the root cell
- * reads return 0 and writes are dropped, so that a stray access costs a
- * message and not the machine.
+ * outside the cell: fatal to a non-root cell's CPU. For the root cell a
+ * decodable access is dropped (reads return 0) with a console line, also
+ * a write to a read-only page (a permission fault: retrying it would
+ * loop for ever); an undecodable one becomes a synchronous external
+ * abort for Linux. Never a loop, never a parked root CPU.
  */
 static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 			u64 esr)
@@ -60,13 +96,21 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 	u64 ipa = (read_sysreg(hpfar_el2) >> 4) << 12 |
 		(read_sysreg(far_el2) & 0xfff);
 	unsigned int reg = DABT_SRT(iss), shift;
+	unsigned long access = (iss & DABT_WNR) ? PAGE_FLAG_WRITE :
+						  PAGE_FLAG_READ;
 	struct mmio_access acc;
 
 	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MMIO]++;
 	if (!(iss & DABT_ISV)) {
-		if (cell_stage2_fault_retry(cpu, ipa))
+		if (cell_stage2_fault_retry(cpu, ipa, access))
 			return;
 		report_trap(cpu, "undecodable access to unmapped memory", esr);
+		if (cpu->cell == &root_cell) {
+			inject_root_exception(EC_DABT_CUR, FSC_SEA |
+					      (iss & DABT_WNR),
+					      read_sysreg(far_el2));
+			return;
+		}
 		dump_regs(regs);
 		cell_cpu_failed(cpu, "stage-2 fault");
 	}
@@ -94,15 +138,16 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 		return;
 	}
 	/* not the GIC: maybe the root's break-before-make window */
-	if (cell_stage2_fault_retry(cpu, ipa))
+	if (cell_stage2_fault_retry(cpu, ipa, access))
 		return;
 	if (cpu->cell != &root_cell) {
 		report_trap(cpu, acc.write ? "write outside the cell" :
 					     "read outside the cell", esr);
 		cell_cpu_failed(cpu, "stage-2 fault");
 	}
-	printk("CPU %u: %s of unmapped address 0x%llx ignored (pc %llx)\n",
+	printk("CPU %u: %s of %s address 0x%llx ignored (pc %llx)\n",
 	       cpu->cpu_id, acc.write ? "write" : "read",
+	       FSC_PERMISSION(iss) ? "read-only" : "unmapped",
 	       (unsigned long long)ipa,
 	       (unsigned long long)read_sysreg(elr_el2));
 	if (!acc.write && reg != 31)
@@ -140,21 +185,74 @@ static void handle_hvc(struct per_cpu *cpu, struct registers *regs, u64 esr)
 #define SYS_CRM(iss)	(((iss) >> 1) & 0xf)
 #define SYS_READ	1
 
+/* Op0 CRn CRm Op1 Op2 of a trapped MSR/MRS, for matching. */
+#define SYS_ENC(iss)	((SYS_OP0(iss) << 14) | (SYS_CRN(iss) << 10) | \
+			 (SYS_CRM(iss) << 6) | (SYS_OP1(iss) << 3) | \
+			 SYS_OP2(iss))
+#define ENC(op0, crn, crm, op1, op2) \
+	(((op0) << 14) | ((crn) << 10) | ((crm) << 6) | ((op1) << 3) | (op2))
+
+/* registers of the PMU (MDCR_EL2.TPM/TPMCR for non-root cells) */
+static bool is_pmu_reg(u64 iss)
+{
+	unsigned int crn = SYS_CRN(iss), crm = SYS_CRM(iss);
+
+	if (SYS_OP0(iss) != 3)
+		return false;
+	if (crn == 9 && crm >= 12 && SYS_OP1(iss) == 3)
+		return true;		/* PMCR .. PMOVSSET, PMUSERENR */
+	if (crn == 9 && crm == 14 && SYS_OP1(iss) == 0)
+		return true;		/* PMINTENSET/CLR_EL1 */
+	return crn == 14 && crm >= 8 && SYS_OP1(iss) == 3;	/* PMEV* */
+}
+
+/*
+ * Trapped system register accesses, by the policy of firmware/README.md:
+ * - ICC_SGI1R/ASGI1R/SGI0R writes: SGIs within the cell (gicv3.c);
+ * - DC ISW/CSW/CISW (HCR_EL2.TSW): done as DC CISW with the same
+ *   operand, so that an invalidate cannot throw away another owner's
+ *   dirty lines;
+ * - ACTLR_EL1 (HCR_EL2.TACR): reads 0, writes ignored;
+ * - debug and PMU registers of non-root cells (MDCR_EL2): read 0,
+ *   writes ignored;
+ * - anything else: UNDEFINED for the root's Linux (an exception at its
+ *   EL1), fatal to a non-root cell's CPU.
+ */
 static void handle_sysreg(struct per_cpu *cpu, struct registers *regs,
 			  u64 esr)
 {
 	u64 iss = ESR_ISS(esr);
-	unsigned int rt = SYS_RT(iss);
+	unsigned int rt = SYS_RT(iss), enc = SYS_ENC(iss);
+	bool read = iss & SYS_READ;
 	u64 val = rt == 31 ? 0 : regs->x[rt];
 
 	/* ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1 writes */
 	if (SYS_OP0(iss) == 3 && SYS_OP1(iss) == 0 && SYS_CRN(iss) == 12 &&
-	    SYS_CRM(iss) == 11 && SYS_OP2(iss) >= 5 && !(iss & SYS_READ)) {
+	    SYS_CRM(iss) == 11 && SYS_OP2(iss) >= 5 && !read) {
 		gicv3_handle_sgi_write(cpu, SYS_OP2(iss), val);
 		skip_instruction();
 		return;
 	}
+	if (!read && (enc == ENC(1, 7, 6, 0, 2) || enc == ENC(1, 7, 10, 0, 2) ||
+		      enc == ENC(1, 7, 14, 0, 2))) {
+		asm volatile("dc cisw, %0" : : "r" (val) : "memory");
+		dsb_ish();
+		skip_instruction();
+		return;
+	}
+	if (enc == ENC(3, 1, 0, 0, 1) ||
+	    (cpu->cell != &root_cell &&
+	     (SYS_OP0(iss) == 2 || is_pmu_reg(iss)))) {
+		if (read && rt != 31)
+			regs->x[rt] = 0;
+		skip_instruction();
+		return;
+	}
 	report_trap(cpu, "unhandled system register access", esr);
+	if (cpu->cell == &root_cell) {
+		inject_root_exception(EC_UNKNOWN, 0, 0);
+		return;
+	}
 	dump_regs(regs);
 	arch_cpu_park_failed(cpu);
 }
@@ -186,17 +284,27 @@ void arch_handle_sync(struct per_cpu *cpu)
 		handle_sysreg(cpu, regs, esr);
 		break;
 	case EC_IABT_LOW:
-		/* only the root's transient break-before-make is survivable */
+		/* only the root's transient break-before-make is retried */
 		if (cell_stage2_fault_retry(cpu,
 					    (read_sysreg(hpfar_el2) >> 4) << 12 |
-					    (read_sysreg(far_el2) & 0xfff)))
+					    (read_sysreg(far_el2) & 0xfff),
+					    PAGE_FLAG_EXEC))
 			break;
 		report_trap(cpu, "instruction abort", esr);
+		if (cpu->cell == &root_cell) {
+			inject_root_exception(EC_IABT_CUR, FSC_SEA,
+					      read_sysreg(far_el2));
+			break;
+		}
 		dump_regs(regs);
 		arch_cpu_park_failed(cpu);
 		break;
 	default:
 		report_trap(cpu, "unhandled trap", esr);
+		if (cpu->cell == &root_cell) {
+			inject_root_exception(EC_UNKNOWN, 0, 0);
+			break;
+		}
 		dump_regs(regs);
 		arch_cpu_park_failed(cpu);
 	}

@@ -21,6 +21,12 @@ struct cell {
 	u64 cpu_set;			/* bit n = CPU n belongs to the cell */
 	u32 irq_bitmap[MAX_IRQS / 32];	/* interrupts the cell owns */
 	bool loadable;			/* loadable regions mapped in root */
+	/*
+	 * Set (under control_lock) while management has the cell's CPUs
+	 * stopped: only cell_start may start one of them again, a sibling's
+	 * PSCI CPU_ON is refused. Cleared by cell_start.
+	 */
+	bool cpus_held;
 	/* hypervisor mapping (uncached) of the comm page; NULL for root */
 	struct jailhouse_comm_region *comm;
 	void *comm_page;		/* the page in the memory pool */
@@ -64,9 +70,20 @@ long cell_set_loadable(struct per_cpu *cpu, unsigned long id);
 long cell_destroy(struct per_cpu *cpu, unsigned long id);
 long cell_get_state(struct per_cpu *cpu, unsigned long id);
 
+/*
+ * True if a root CPU's stage-2 abort at ipa is to be retried: the address
+ * is mapped again by now with the rights the access needs (access:
+ * PAGE_FLAG_READ, _WRITE or _EXEC). A permission fault on a mapping that
+ * stays as it is never retries.
+ */
+bool cell_stage2_fault_retry(struct per_cpu *cpu, u64 ipa,
+			     unsigned long access);
 /* The calling CPU failed: report, mark its cell failed, park it. */
-/* True if a root CPU's stage-2 abort at ipa is to be retried. */
-bool cell_stage2_fault_retry(struct per_cpu *cpu, u64 ipa);
 void __noreturn cell_cpu_failed(struct per_cpu *cpu, const char *why);
+/*
+ * DISABLE asks whether it may go on: -EBUSY while non-root cells exist;
+ * otherwise no cell can be created from now on.
+ */
+int cell_mgmt_close(void);
 
 #endif /* !_CORE_CELL_H */

@@ -24,11 +24,20 @@ void control_cpu_online(struct per_cpu *cpu, bool online);
 
 /* Parks the calling CPU until it is started again (see control.c). */
 void __noreturn cpu_park(struct per_cpu *cpu);
-/* Asks a parked CPU to enter its cell; control_lock held; -EBUSY. */
+/*
+ * Asks a parked CPU to enter its cell; control_lock held. -EBUSY if it is
+ * not off, -EPERM while management holds its cell's CPUs.
+ */
 int control_start_cpu(struct per_cpu *target, u64 entry, u64 context);
 bool control_cpu_is_off(struct per_cpu *target);
-/* Stops a running CPU of another cell and waits until it is parked. */
-void control_stop_cpu(struct per_cpu *target);
+/*
+ * Stops every CPU of a non-root cell and keeps them stopped (cpus_held)
+ * until cell_start; returns once all are parked with no start pending.
+ * Not for a cell of the calling CPU.
+ */
+void control_hold_cell_cpus(struct cell *cell);
+/* Whether every CPU of the set is parked with no start pending. */
+bool control_cpus_off(u64 cpu_set);
 /* Acts on requests for the calling CPU (event interrupt). */
 void control_handle_events(struct per_cpu *cpu);
 

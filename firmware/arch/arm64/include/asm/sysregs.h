@@ -9,7 +9,34 @@
 #define HCR_IMO		(1UL << 4)
 #define HCR_AMO		(1UL << 5)
 #define HCR_TSC		(1UL << 19)
+#define HCR_TACR	(1UL << 21)
+#define HCR_TSW		(1UL << 22)
 #define HCR_RW		(1UL << 31)
+
+/*
+ * The trap policy (firmware/README.md, "Trap policy"): fixed values, not
+ * Linux's with bits added. Stage 2 on, interrupts to EL2, SMC, set/way
+ * cache maintenance and ACTLR_EL1 trapped; SError (AMO) stays with EL1;
+ * PAuth keys and instructions trapped (API/APK clear).
+ */
+#define HCR_GUEST	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_TSC | \
+			 HCR_TACR | HCR_TSW | HCR_RW)
+
+/* CPTR_EL2 (nVHE): RES1 bits, TZ (SVE), TTA (trace), TAM (AMU); FP free */
+#define CPTR_EL2_GUEST	(0x32ffUL | (1UL << 8) | (1UL << 20) | (1UL << 30))
+
+#define MDCR_HPMN_MASK	0x1fUL
+#define MDCR_TPMCR	(1UL << 5)
+#define MDCR_TPM	(1UL << 6)
+#define MDCR_TDOSA	(1UL << 10)
+#define MDCR_TDA	(1UL << 9)
+#define MDCR_TDRA	(1UL << 11)
+/* non-root cells: PMU and debug registers trap (RAZ/WI) */
+#define MDCR_CELL_TRAPS	(MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | \
+			 MDCR_TDRA)
+
+/* CNTHCTL_EL2: EL1 may read the physical counter and use its timer */
+#define CNTHCTL_GUEST	3UL
 
 #define SCTLR_M		(1UL << 0)
 #define SCTLR_A		(1UL << 1)
@@ -34,6 +61,8 @@
 #define EC_SMC64	0x17
 #define EC_SYS64	0x18
 #define EC_IABT_LOW	0x20
+#define EC_IABT_CUR	0x21
+#define EC_DABT_CUR	0x25
 #define EC_DABT_LOW	0x24
 
 /* data abort ISS */
