@@ -44,6 +44,8 @@
 #define JAILHOUSE_DISABLE		_IO(0, 1)
 /* Upper bound for a system config copied from user space. */
 #define JAILHOUSE_MAX_CONFIG_SIZE	(1UL << 20)
+/* 1024 CPUs: more than Linux's NR_CPUS on arm64 (the kernel's limit for the set) */
+#define JAILHOUSE_MAX_CPU_SET_SIZE	128
 
 DEFINE_MUTEX(jailhouse_lock);
 bool jailhouse_enabled;
@@ -237,15 +239,16 @@ static int root_cpus_match(const struct jailhouse_system *config,
 {
 	const struct jailhouse_cell_desc *root = &config->root_cell;
 	const u8 *set = jailhouse_cell_arrays(root);
-	unsigned int cpu, highest = 0;
+	u64 cpu, set_bits = (u64)root->cpu_set_size * 8;
+	unsigned int highest = 0;
 	bool in_set;
 
-	for (cpu = 0; cpu < root->cpu_set_size * 8; cpu++) {
+	for (cpu = 0; cpu < set_bits; cpu++) {
 		in_set = set[cpu / 8] & (1 << (cpu % 8));
 		if (in_set)
 			highest = cpu;
 		if (in_set != (cpu < nr_cpu_ids && cpu_online(cpu))) {
-			pr_err("jailhouse: CPU %u is %s but %s the root cell; online CPUs must match the root cell's CPU set\n",
+			pr_err("jailhouse: CPU %llu is %s but %s the root cell; online CPUs must match the root cell's CPU set\n",
 			       cpu, cpu_online(cpu) ? "online" : "offline",
 			       in_set ? "in" : "not in");
 			return -EBUSY;
@@ -253,7 +256,7 @@ static int root_cpus_match(const struct jailhouse_system *config,
 	}
 	for (; cpu < nr_cpu_ids; cpu++)
 		if (cpu_online(cpu)) {
-			pr_err("jailhouse: CPU %u is online but not in the root cell\n",
+			pr_err("jailhouse: CPU %llu is online but not in the root cell\n",
 			       cpu);
 			return -EBUSY;
 		}
@@ -282,6 +285,17 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 		       JAILHOUSE_CONFIG_REVISION);
 		return -EINVAL;
 	}
+	/*
+	 * The counts are u32 and the size is computed in 64 bits, so it
+	 * cannot wrap; a CPU set beyond what any machine has is refused
+	 * before its bits are counted.
+	 */
+	if (header.root_cell.cpu_set_size > JAILHOUSE_MAX_CPU_SET_SIZE) {
+		pr_err("jailhouse: root cell CPU set of %u bytes (at most %d)\n",
+		       header.root_cell.cpu_set_size,
+		       JAILHOUSE_MAX_CPU_SET_SIZE);
+		return -EINVAL;
+	}
 	config_size = jailhouse_system_config_size(&header);
 	if (config_size > JAILHOUSE_MAX_CONFIG_SIZE) {
 		pr_err("jailhouse: system config too large (%lu bytes)\n",
@@ -293,6 +307,16 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 		return -ENOMEM;
 	if (copy_from_user(config, arg, config_size)) {
 		err = -EFAULT;
+		goto out;
+	}
+	/*
+	 * From here on only the kernel's copy counts. The header was read
+	 * twice from user memory: if another thread changed it in between,
+	 * the counts in the copy would not match the size that was copied.
+	 */
+	if (memcmp(config, &header, sizeof(header))) {
+		pr_err("jailhouse: system config changed while it was read\n");
+		err = -EINVAL;
 		goto out;
 	}
 

@@ -43,6 +43,8 @@ export interface QemuLaunch {
 	earlycon?: boolean;
 	/** gdb server on tcp::1234: 'attach' runs at once, 'wait' stops before the first instruction. */
 	gdb?: 'attach' | 'wait';
+	/** More QEMU arguments (devices a test adds to the machine), appended as given. */
+	extraArgs?: string[];
 }
 
 /**
@@ -84,5 +86,6 @@ export function qemuArgs(l: QemuLaunch): string[] {
 	];
 	if (l.icount) args.push('-icount', 'shift=0,sleep=off');
 	if (l.gdb) args.push('-s', ...(l.gdb === 'wait' ? ['-S'] : []));
+	if (l.extraArgs) args.push(...l.extraArgs);
 	return args;
 }

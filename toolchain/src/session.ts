@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,7 @@ export class QemuSession {
 	private shellConsumed = 0;
 	private exited = false;
 	private exitCode: number | null = null;
+	private exitSignal: NodeJS.Signals | null = null;
 	private stderrText = '';
 	private waiters = new Set<() => void>();
 
@@ -96,10 +97,17 @@ export class QemuSession {
 			this.wake();
 		});
 		child.stderr!.on('data', (d: Buffer) => (this.stderrText += d.toString()));
-		child.on('exit', (code) => {
+		child.on('exit', (code, signal) => {
 			this.exited = true;
 			this.exitCode = code;
+			this.exitSignal = signal;
 			live.delete(child);
+			// what QEMU said on its way out (an assertion, a signal) stays with the logs
+			try {
+				writeFileSync(join(logDir, 'qemu-stderr.log'), `exit code ${code} signal ${signal}\n${this.stderrText}`);
+			} catch {
+				// the log folder is gone: nothing to keep
+			}
 			this.wake();
 		});
 		child.stdin!.on('error', () => {
@@ -180,7 +188,7 @@ export class QemuSession {
 		for (;;) {
 			const m = pattern.exec(this.console(name).slice(from));
 			if (m) return m;
-			if (this.exited) this.fail(`QEMU exited (code ${this.exitCode}) while waiting for ${pattern} on the ${name} console`);
+			if (this.exited) this.fail(`QEMU exited (code ${this.exitCode}, signal ${this.exitSignal}; stderr: ${this.stderrText.trim().slice(-300) || 'none'}) while waiting for ${pattern} on the ${name} console`);
 			const left = deadline - Date.now();
 			if (left <= 0) this.fail(`timed out after ${timeoutMs} ms waiting for ${pattern} on the ${name} console`);
 			await new Promise<void>((resolve) => {
@@ -200,7 +208,7 @@ export class QemuSession {
 	 * printed (stdout and stderr) and its exit status.
 	 */
 	async run(command: string, timeoutMs = 60_000): Promise<CommandResult> {
-		if (this.exited) this.fail(`QEMU is not running (exit code ${this.exitCode}); cannot run: ${command}`);
+		if (this.exited) this.fail(`QEMU is not running (exit code ${this.exitCode}, signal ${this.exitSignal}; stderr: ${this.stderrText.trim().slice(-300) || 'none'}); cannot run: ${command}`);
 		const id = nextCommandId++;
 		const begin = `__JH_BEGIN_${id}__`;
 		const endRe = new RegExp(`\\n__JH_END_${id}_(\\d+)__\\n`);

@@ -14,7 +14,7 @@
  * for a refill.
  *
  * The distributor and the redistributors are not mapped into any cell:
- * their accesses trap as data aborts and are mediated here. A cell reads
+ * their accesses trap as data aborts and are mediated in gicv3-dist.c. A cell reads
  * and writes only the bits of the interrupts it owns (SPIs by its
  * irqchip bitmap; SGIs and PPIs of its own CPUs' redistributors except
  * the maintenance PPI and the hypervisor's event SGI); allowed accesses
@@ -29,71 +29,16 @@
 #include <core/printk.h>
 #include <asm/arm64.h>
 #include <asm/gicv3.h>
+#include <asm/gicv3-regs.h>
 #include <asm/processor.h>
 #include <asm/spinlock.h>
 #include <asm/sysregs.h>
 
-#define GICR_STRIDE		0x20000
-#define GICR_TYPER		0x0008
-#define GICR_TYPER_LAST		(1UL << 4)
-#define GICR_SGI_BASE		0x10000
-#define GICR_ISENABLER0		0x0100
-#define GICR_ICENABLER0		0x0180
-#define GICR_ISPENDR0		0x0200
-
-#define ICH_HCR_EN		(1UL << 0)
-#define ICH_HCR_UIE		(1UL << 1)
-
-#define ICH_LR_VINTID(lr)	((lr) & 0xffffffffUL)
-#define ICH_LR_PINTID_SHIFT	32
-#define ICH_LR_PRIO_SHIFT	48
-#define ICH_LR_GROUP1		(1UL << 60)
-#define ICH_LR_HW		(1UL << 61)
-#define ICH_LR_PENDING		(1UL << 62)
-#define ICH_LR_ACTIVE		(1UL << 63)
-#define ICH_LR_STATE		(3UL << 62)
-
-#define ICC_CTLR_CBPR		(1UL << 0)
-#define ICC_CTLR_EOIMODE	(1UL << 1)
-
-#define VMCR_VENG0		(1UL << 0)
-#define VMCR_VENG1		(1UL << 1)
-#define VMCR_VCBPR		(1UL << 4)
-#define VMCR_VEOIM		(1UL << 9)
-#define VMCR_VBPR1_SHIFT	18
-#define VMCR_VBPR0_SHIFT	21
-#define VMCR_VPMR_SHIFT		24
-
-#define IRQ_PRIO_DEFAULT	0xa0
-#define SPURIOUS_FIRST		1020
-
-/* the SGI the hypervisor uses to interrupt a CPU for a request */
-#define SGI_EVENT		15
-
-#define GICD_SIZE		0x10000
-#define GICD_CTLR		0x0000
-#define GICD_IGROUPR		0x0080
-#define GICD_ISENABLER		0x0100
-#define GICD_ICENABLER		0x0180
-#define GICD_ICACTIVER		0x0380
-#define GICD_IPRIORITYR		0x0400
-#define GICD_ITARGETSR		0x0800
-#define GICD_ICFGR		0x0c00
-#define GICD_IGRPMODR		0x0d00
-#define GICD_NSACR		0x0e00
-#define GICD_SETSPI_NSR		0x0040
-#define GICD_CLRSPI_NSR		0x0048
-#define GICD_IROUTER		0x6000
-#define GICD_IROUTER_END	0x7fe0
-#define GICD_ID_START		0xffd0
-#define GICR_PIDR2		0xffe8
-#define IROUTER_IRM		(1UL << 31)
-
-static u8 *gicr_base;
-static u8 *gicd_base;
-static u64 gicd_phys, gicr_phys, gicr_size;
-static unsigned int maintenance_irq;
-static spinlock_t dist_lock;
+u8 *gicr_base;
+u8 *gicd_base;
+u64 gicd_phys, gicr_phys, gicr_size;
+unsigned int maintenance_irq;
+spinlock_t dist_lock;
 
 /* ICH_LR<n>_EL2: S3_4_C12_C12_<n> for 0..7, S3_4_C12_C13_<n-8> above */
 #define LR_REG(i)	S3_4_C12_C1##i
@@ -255,6 +200,31 @@ void gicv3_cpu_activate(struct per_cpu *cpu, bool from_reset)
  * physical interrupts the old guest left active are deactivated, the
  * virtual interface is emptied.
  */
+/*
+ * The CPU's own SGIs and PPIs as the next owner must find them: off, not
+ * pending, not active, group 1, default priority. Without this, SGIs a
+ * cell left pending in its CPU's redistributor reach Linux as IPIs when
+ * the CPU comes back (a stale "CPU stop" took CPU 3 down on its way
+ * online). The maintenance PPI and the event SGI stay the hypervisor's.
+ */
+static void reset_banked_irqs(struct per_cpu *cpu)
+{
+	u8 *sgi = cpu->arch.redist + GICR_SGI_BASE;
+	u32 guest = ~((1U << maintenance_irq) | (1U << SGI_EVENT));
+	unsigned int n;
+
+	if (!cpu->arch.redist)
+		return;
+	*(volatile u32 *)(sgi + GICR_ICENABLER0) = guest;
+	*(volatile u32 *)(sgi + GICR_ICPENDR0) = guest;
+	*(volatile u32 *)(sgi + GICR_ICACTIVER0) = guest;
+	*(volatile u32 *)(sgi + GICR_IGROUPR0) |= guest;
+	for (n = 0; n < 32; n++)
+		if (guest & (1U << n))
+			*(volatile u8 *)(sgi + GICR_IPRIORITYR0 + n) =
+				IRQ_PRIO_DEFAULT;
+}
+
 void gicv3_cpu_reset(struct per_cpu *cpu)
 {
 	unsigned int n;
@@ -273,6 +243,7 @@ void gicv3_cpu_reset(struct per_cpu *cpu)
 				write_sysreg(S3_0_C12_C11_1, n);
 		isb();
 	}
+	reset_banked_irqs(cpu);
 	gicv3_cpu_activate(cpu, true);
 }
 
@@ -410,11 +381,28 @@ handle_irqs(struct per_cpu *cpu, bool events)
 
 	for (;;) {
 		irq = read_sysreg(S3_0_C12_C12_0) & 0xffffff; /* ICC_IAR1 */
-		if (irq >= SPURIOUS_FIRST)
+		if (irq >= SPECIAL_FIRST && irq <= SPECIAL_LAST)
 			break;
 		/* priority drop; deactivation follows below or by guest */
 		write_sysreg(S3_0_C12_C12_1, irq);	/* ICC_EOIR1_EL1 */
 		isb();
+
+		if (irq >= MAX_IRQS) {
+			/*
+			 * An LPI (MSI through an ITS that Linux set up before
+			 * enable). It has no active state: the priority drop
+			 * above ends it. No cell gets LPIs (see README), so it
+			 * is dropped; without the drop the CPU's running
+			 * priority would stay raised and no interrupt, the
+			 * event SGI included, would reach it again.
+			 */
+			cpu->arch.lpis_dropped++;
+			if (cpu->arch.lpis_dropped == 1)
+				printk("CPU %u: LPI %u dropped (LPIs are not "
+				       "delivered to cells)\n", cpu->cpu_id,
+				       irq);
+			continue;
+		}
 
 		if (irq == maintenance_irq) {
 			cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MAINTENANCE]++;
@@ -501,9 +489,9 @@ static u64 sgir_for(u64 mpidr, unsigned int intid)
 }
 
 /*
- * A trapped write of ICC_SGI1R_EL1 (or SGI0R/ASGI1R): the SGI goes to
- * the requested CPUs of the sender's own cell, one by one; others and
- * the hypervisor's event SGI are dropped.
+ * A trapped write of ICC_SGI1R_EL1 (or SGI0R/ASGI1R, which are dropped):
+ * the SGI goes to the requested CPUs of the sender's own cell, one by
+ * one; others and the hypervisor's event SGI are dropped.
  */
 void gicv3_handle_sgi_write(struct per_cpu *cpu, unsigned int op2, u64 val)
 {
@@ -513,7 +501,12 @@ void gicv3_handle_sgi_write(struct per_cpu *cpu, unsigned int op2, u64 val)
 	u64 mpidr;
 
 	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VSGI]++;
-	if (intid == SGI_EVENT)
+	/*
+	 * Guests get group 1 only (the list registers inject group 1):
+	 * group 0 and alternate-group SGIs would stay pending in the
+	 * target's redistributor and hit its next owner.
+	 */
+	if (intid == SGI_EVENT || op2 != 5)
 		return;
 	for (n = 0; n < MAX_CPUS; n++) {
 		if (!cell_has_cpu(cpu->cell, n))
@@ -542,255 +535,3 @@ void arch_send_event(struct per_cpu *target)
 	write_sgir(5, sgir_for(target->arch.mpidr, SGI_EVENT));
 	isb();
 }
-
-static u64 mmio_read(u8 *addr, unsigned int size)
-{
-	switch (size) {
-	case 1:
-		return *(volatile u8 *)addr;
-	case 2:
-		return *(volatile u16 *)addr;
-	case 4:
-		return *(volatile u32 *)addr;
-	default:
-		return *(volatile u64 *)addr;
-	}
-}
-
-static void mmio_write(u8 *addr, unsigned int size, u64 val)
-{
-	switch (size) {
-	case 1:
-		*(volatile u8 *)addr = val;
-		break;
-	case 2:
-		*(volatile u16 *)addr = val;
-		break;
-	case 4:
-		*(volatile u32 *)addr = val;
-		break;
-	default:
-		*(volatile u64 *)addr = val;
-		break;
-	}
-}
-
-/* Interrupts a cell may configure in its CPUs' redistributors. */
-static bool owns_banked(unsigned int irq)
-{
-	return irq != maintenance_irq && irq != SGI_EVENT;
-}
-
-/*
- * The bits of an access to a register with bpi bits per interrupt,
- * starting at first_irq, that belong to the cell.
- */
-static u64 access_mask(struct cell *cell, bool banked, unsigned int first_irq,
-		       unsigned int bpi, unsigned int size)
-{
-	u64 field = bpi == 64 ? ~0UL : (1UL << bpi) - 1, mask = 0;
-	unsigned int n, count = size * 8 / bpi, irq;
-
-	for (n = 0; n < count; n++) {
-		irq = first_irq + n;
-		if (banked ? (irq < 32 && owns_banked(irq)) :
-			     (irq >= 32 && cell_owns_irq(cell, irq)))
-			mask |= field << (n * bpi);
-	}
-	return mask;
-}
-
-/*
- * A per-interrupt register: set/clear registers take the masked value,
- * read-write ones are merged with the bits of other owners.
- */
-static void per_irq_access(struct mmio_access *acc, u8 *reg, u64 mask,
-			   bool set_clear)
-{
-	u64 old;
-
-	if (!acc->write) {
-		acc->value = mmio_read(reg, acc->size) & mask;
-		return;
-	}
-	if (!mask)
-		return;
-	if (set_clear) {
-		mmio_write(reg, acc->size, acc->value & mask);
-		return;
-	}
-	spin_lock(&dist_lock);
-	old = mmio_read(reg, acc->size);
-	mmio_write(reg, acc->size, (old & ~mask) | (acc->value & mask));
-	spin_unlock(&dist_lock);
-}
-
-struct reg_range {
-	u32 start, end;		/* offsets, end exclusive */
-	u8 bpi;			/* bits per interrupt */
-	bool set_clear;
-};
-
-static const struct reg_range per_irq_regs[] = {
-	{ GICD_IGROUPR, GICD_IGROUPR + 0x80, 1, false },
-	{ GICD_ISENABLER, GICD_ICACTIVER + 0x80, 1, true },
-	{ GICD_IPRIORITYR, GICD_IPRIORITYR + 0x400, 8, false },
-	{ GICD_ICFGR, GICD_ICFGR + 0x100, 2, false },
-	{ GICD_IGRPMODR, GICD_IGRPMODR + 0x80, 1, false },
-	{ GICD_NSACR, GICD_NSACR + 0x100, 2, false },
-};
-
-/* Handles offset off of a distributor-layout register block at base. */
-static bool per_irq_reg(struct cell *cell, struct mmio_access *acc, u8 *base,
-			u32 off, bool banked)
-{
-	const struct reg_range *r;
-	unsigned int n, first;
-	u64 mask;
-
-	for (n = 0; n < ARRAY_SIZE(per_irq_regs); n++) {
-		r = &per_irq_regs[n];
-		if (off < r->start || off >= r->end)
-			continue;
-		if (r->bpi == 1 && r->set_clear)
-			first = ((off - r->start) % 0x80) * 8;
-		else
-			first = (off - r->start) * 8 / r->bpi;
-		mask = access_mask(cell, banked, first, r->bpi, acc->size);
-		per_irq_access(acc, base + off, mask, r->set_clear);
-		return true;
-	}
-	return false;
-}
-
-static u64 cpu_affinity(struct per_cpu *cpu)
-{
-	return cpu->arch.mpidr & 0xff00ffffffUL;
-}
-
-/* IROUTER of an SPI: the target must be one of the owner's CPUs. */
-static void irouter_access(struct cell *cell, struct mmio_access *acc,
-			   u32 off)
-{
-	unsigned int irq = (off - GICD_IROUTER) / 8, n;
-	u8 *reg = gicd_base + GICD_IROUTER + irq * 8;
-	u64 val, aff;
-	bool ok = false;
-
-	if (irq < 32 || !cell_owns_irq(cell, irq)) {
-		acc->value = 0;
-		return;
-	}
-	if (!acc->write) {
-		acc->value = mmio_read(gicd_base + off, acc->size);
-		return;
-	}
-	spin_lock(&dist_lock);
-	val = *(volatile u64 *)reg;
-	if (acc->size == 8)
-		val = acc->value;
-	else if (off & 4)
-		val = (val & 0xffffffffUL) | (acc->value << 32);
-	else
-		val = (val & ~0xffffffffUL) | (acc->value & 0xffffffffUL);
-	aff = val & 0xff00ffffffUL;
-	for (n = 0; n < MAX_CPUS; n++)
-		if (cell_has_cpu(cell, n) && cpu_affinity(per_cpu(n)) == aff)
-			ok = true;
-	if ((val & IROUTER_IRM) || !ok)
-		val = cell->cpu_set ?
-			cpu_affinity(per_cpu(__builtin_ctzll(cell->cpu_set))) :
-			0;
-	*(volatile u64 *)reg = val;
-	spin_unlock(&dist_lock);
-}
-
-static void dist_access(struct cell *cell, struct mmio_access *acc, u32 off)
-{
-	unsigned int irq;
-
-	if (off < GICD_IGROUPR || off >= GICD_ID_START) {
-		/* control and ID registers: readable, not writable */
-		if (off == GICD_SETSPI_NSR || off == GICD_CLRSPI_NSR) {
-			irq = acc->value & 0x3ff;
-			if (acc->write && cell_owns_irq(cell, irq))
-				mmio_write(gicd_base + off, 4, irq);
-			acc->value = 0;
-			return;
-		}
-		if (!acc->write)
-			acc->value = mmio_read(gicd_base + off, acc->size);
-		return;
-	}
-	if (off >= GICD_IROUTER && off < GICD_IROUTER_END) {
-		irouter_access(cell, acc, off);
-		return;
-	}
-	if (!per_irq_reg(cell, acc, gicd_base, off, false))
-		acc->value = 0;	/* ITARGETSR, SGIR...: RAZ/WI with ARE */
-}
-
-static void redist_access(struct per_cpu *cpu, struct mmio_access *acc,
-			  u64 off)
-{
-	unsigned int frame = off / GICR_STRIDE, n;
-	u32 reg = off % GICR_STRIDE;
-	u8 *base = gicr_base + (u64)frame * GICR_STRIDE;
-	struct per_cpu *owner = NULL;
-
-	for (n = 0; n < MAX_CPUS; n++)
-		if ((system_cpu_set & (1ULL << n)) &&
-		    per_cpu(n)->arch.redist == base)
-			owner = per_cpu(n);
-
-	if (!owner || owner->cell != cpu->cell) {
-		acc->value = 0;
-		/* others' frames: only what finding one's own frame needs */
-		if (!acc->write && (reg == GICR_TYPER || reg == GICR_TYPER + 4 ||
-				    reg == GICR_PIDR2))
-			acc->value = mmio_read(base + reg, acc->size);
-		return;
-	}
-	if (reg < GICR_SGI_BASE) {
-		/* RD frame: readable; wake/LPI control stays ours */
-		if (!acc->write)
-			acc->value = mmio_read(base + reg, acc->size);
-		return;
-	}
-	reg -= GICR_SGI_BASE;
-	if (reg >= 0x1000 || !per_irq_reg(cpu->cell, acc,
-					  base + GICR_SGI_BASE, reg, true))
-		acc->value = 0;
-}
-
-bool gicv3_handle_mmio(struct per_cpu *cpu, struct mmio_access *acc)
-{
-	if (acc->addr & (acc->size - 1))
-		return false;
-	if (acc->addr >= gicd_phys && acc->addr < gicd_phys + GICD_SIZE) {
-		dist_access(cpu->cell, acc, acc->addr - gicd_phys);
-		return true;
-	}
-	if (acc->addr >= gicr_phys && acc->addr < gicr_phys + gicr_size) {
-		redist_access(cpu, acc, acc->addr - gicr_phys);
-		return true;
-	}
-	return false;
-}
-
-/*
- * An SPI changes owner: disabled (the new owner enables it) and routed
- * to the new owner's first CPU.
- */
-void arch_irq_move(unsigned int irq, u64 cpu_set)
-{
-	if (irq < 32 || irq >= 1020 || !cpu_set)
-		return;
-	*(volatile u32 *)(gicd_base + GICD_ICENABLER + (irq / 32) * 4) =
-		1U << (irq % 32);
-	spin_lock(&dist_lock);
-	*(volatile u64 *)(gicd_base + GICD_IROUTER + irq * 8) =
-		cpu_affinity(per_cpu(__builtin_ctzll(cpu_set)));
-	spin_unlock(&dist_lock);
-}
-

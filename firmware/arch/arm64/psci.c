@@ -34,6 +34,11 @@
 #define PSCI_FEATURES		0x8400000a
 
 #define SMCCC_VERSION		0x80000000
+#define SMCCC_ARCH_FEATURES	0x80000001
+#define SMCCC_ARCH_SOC_ID	0x80000002
+#define SMCCC_ARCH_WORKAROUND_1	0x80008000
+#define SMCCC_ARCH_WORKAROUND_2	0x80007fff
+#define SMCCC_ARCH_WORKAROUND_3	0x80003fff
 #define SMCCC_OWNER(fn)		(((fn) >> 24) & 0x3f)
 #define SMCCC_OWNER_ARCH	0
 #define SMCCC_OWNER_STANDARD	4
@@ -133,6 +138,39 @@ static long psci_features(unsigned long fn)
 	}
 }
 
+/*
+ * Arm architecture calls that reach the firmware: the version, feature
+ * queries about these same calls, and the CPU vulnerability workarounds
+ * (which act on the calling CPU only). Anything else of the arch range is
+ * answered NOT_SUPPORTED here, whatever the firmware would do with it.
+ */
+static bool smccc_arch_passes(unsigned long fn)
+{
+	switch (fn) {
+	case SMCCC_VERSION:
+	case SMCCC_ARCH_FEATURES:
+	case SMCCC_ARCH_SOC_ID:
+	case SMCCC_ARCH_WORKAROUND_1:
+	case SMCCC_ARCH_WORKAROUND_2:
+	case SMCCC_ARCH_WORKAROUND_3:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static long smccc_arch_call(struct registers *regs, unsigned long fn)
+{
+	if (!smccc_arch_passes(fn))
+		return PSCI_NOT_SUPPORTED;
+	/* a feature query about a call that does not pass: not there */
+	if (fn == SMCCC_ARCH_FEATURES &&
+	    !smccc_arch_passes(regs->x[1] & 0xffffffff) &&
+	    SMCCC_OWNER(regs->x[1] & 0xffffffff) == SMCCC_OWNER_ARCH)
+		return PSCI_NOT_SUPPORTED;
+	return psci_firmware_call(fn, regs->x[1], regs->x[2], regs->x[3]);
+}
+
 int psci_handle_smc(struct per_cpu *cpu, struct registers *regs)
 {
 	unsigned long fn = regs->x[0] & 0xffffffff;
@@ -141,8 +179,7 @@ int psci_handle_smc(struct per_cpu *cpu, struct registers *regs)
 
 	if (SMCCC_OWNER(fn) == SMCCC_OWNER_ARCH) {
 		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_SMCCC]++;
-		regs->x[0] = psci_firmware_call(fn, regs->x[1], regs->x[2],
-						regs->x[3]);
+		regs->x[0] = smccc_arch_call(regs, fn);
 		return 0;
 	}
 	if (SMCCC_OWNER(fn) != SMCCC_OWNER_STANDARD) {
@@ -160,9 +197,20 @@ int psci_handle_smc(struct per_cpu *cpu, struct registers *regs)
 		break;
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
-		/* the machine is the root cell's to switch off */
+		/*
+		 * The machine is the root cell's to switch off, but not
+		 * while a cell has locked itself running (a safety
+		 * function that must not stop).
+		 */
 		if (!root) {
 			ret = PSCI_NOT_SUPPORTED;
+			break;
+		}
+		if (cell_any_running_locked()) {
+			printk("CPU %u: system %s refused: a cell is running "
+			       "locked\n", cpu->cpu_id,
+			       fn == PSCI_SYSTEM_OFF ? "off" : "reset");
+			ret = PSCI_DENIED;
 			break;
 		}
 		ret = psci_firmware_call(fn, regs->x[1], regs->x[2],

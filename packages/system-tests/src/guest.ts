@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootRootCell, repoRoot, type ExtraFile, type QemuSession } from '@jailhouse/toolchain';
+import { bootRootCell, repoRoot, type ExtraFile, type QemuProfile, type QemuSession } from '@jailhouse/toolchain';
 
 export const CELLS = '/usr/share/jailhouse/cells';
 export const SYSTEM_CELL = `${CELLS}/qemu-arm64.cell`;
@@ -38,9 +38,20 @@ export function testFiles(files: Record<string, Uint8Array>): ExtraFile[] {
 	});
 }
 
+/** A test's changes to the machine the root cell boots on. */
+export interface DriverBootOptions {
+	profile?: QemuProfile;
+	/** More QEMU arguments (devices). */
+	extraArgs?: string[];
+	extraFiles?: ExtraFile[];
+	/** Kernel modules (guest paths) loaded in this order before the driver. */
+	modules?: string[];
+}
+
 /** Boots the root cell with the driver loaded. */
-export async function bootWithDriver(icount: boolean, extraFiles: ExtraFile[] = []): Promise<QemuSession> {
-	const s = await bootRootCell({ icount, extraFiles });
+export async function bootWithDriver(icount: boolean, extraFiles: ExtraFile[] = [], o: DriverBootOptions = {}): Promise<QemuSession> {
+	const s = await bootRootCell({ icount, extraFiles: [...extraFiles, ...(o.extraFiles ?? [])], profile: o.profile, extraArgs: o.extraArgs });
+	for (const m of o.modules ?? []) await s.check(`insmod ${m}`);
 	await s.check('insmod /usr/lib/modules/$(uname -r)/extra/jailhouse.ko');
 	return s;
 }

@@ -81,8 +81,14 @@ void arch_unmap_phys(void *virt, u64 size);
 void arch_flush_dcache(void *virt, u64 size);
 /* Invalidates all instruction caches (inner shareable). */
 void arch_flush_icache(void);
-/* An interrupt changes owner: disable it, route it to the new CPUs. */
-void arch_irq_move(unsigned int irq, u64 cpu_set);
+/*
+ * An SPI goes from the root cell to a cell: its root configuration is
+ * saved, it is left disabled, not pending, not active, routed to the
+ * first CPU of cpu_set.
+ */
+void arch_irq_take(unsigned int irq, u64 cpu_set);
+/* The SPI comes back to the root cell: cleaned, the root's state restored. */
+void arch_irq_return(unsigned int irq);
 /* Fills the arch part of a cell's comm region. */
 void arch_comm_init(struct cell *cell);
 

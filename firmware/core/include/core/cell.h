@@ -27,6 +27,7 @@ struct cell {
 	 * PSCI CPU_ON is refused. Cleared by cell_start.
 	 */
 	bool cpus_held;
+	bool irqs_taken;		/* its SPIs were handed over */
 	/* hypervisor mapping (uncached) of the comm page; NULL for root */
 	struct jailhouse_comm_region *comm;
 	void *comm_page;		/* the page in the memory pool */
@@ -85,5 +86,7 @@ void __noreturn cell_cpu_failed(struct per_cpu *cpu, const char *why);
  * otherwise no cell can be created from now on.
  */
 int cell_mgmt_close(void);
+/* Whether a non-root cell is in state RUNNING_LOCKED now. */
+bool cell_any_running_locked(void);
 
 #endif /* !_CORE_CELL_H */

@@ -53,6 +53,7 @@ struct arch_per_cpu {
 	/* interrupts waiting for a free list register */
 	bool pending_irqs_any;
 	u64 pending_irqs[16];
+	unsigned long lpis_dropped;
 };
 #endif /* !__ASSEMBLER__ */
 

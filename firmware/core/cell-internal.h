@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shared between cell.c, cell-resources.c and comm.c; not an interface. */
+#ifndef _CORE_CELL_INTERNAL_H
+#define _CORE_CELL_INTERNAL_H
+
+#include <core/cell.h>
+
+struct per_cpu;
+
+/* cell.c */
+void cell_suspend(struct cell *cell);
+
+/* cell-resources.c */
+bool overlaps(u64 a, u64 asize, u64 b, u64 bsize);
+int root_map_range(u64 phys, u64 size, bool map);
+void flush_phys(u64 phys, u64 size);
+bool is_cell_memory(const struct jailhouse_memory *mem);
+int check_ownership(struct per_cpu *cpu, struct cell *cell);
+int cell_take_cpus(struct cell *cell);
+void cell_return_cpus(struct cell *cell);
+int cell_take_resources(struct cell *cell);
+void cell_return_resources(struct cell *cell);
+int map_loadable(struct cell *cell, bool to_root);
+
+/* comm.c */
+u32 comm_state(struct cell *cell);
+bool state_terminal(u32 state);
+u32 comm_send(struct cell *cell, u32 msg);
+bool cell_shutdown_ok(struct cell *cell);
+void notify_reconfig(void);
+bool any_cell_locked(struct cell *except);
+void comm_init(struct cell *cell);
+
+#endif /* !_CORE_CELL_INTERNAL_H */
