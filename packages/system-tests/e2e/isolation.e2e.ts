@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeConfig, encodeConfig, MEM_IO, MEM_READ, MEM_WRITE, type CellConfig } from '@jailhouse/config';
+import { CELL_PASSIVE_COMMREG, decodeConfig, encodeConfig, MEM_IO, MEM_READ, MEM_WRITE, type CellConfig } from '@jailhouse/config';
 import { provisionedTarget, QEMU_ARM64, repoRoot, resolveModules, type QemuSession } from '@jailhouse/toolchain';
 import { bootWithDriver, buildRawIoctlTool, MODES, SYSFS, SYSTEM_CELL, testFiles } from '../src/guest.js';
 
@@ -111,7 +111,14 @@ function attackCells(): Record<string, Uint8Array> {
 	const race = { ...demo, name: 'psci-race', cpus: [2, 3] };
 	// 128 MiB of RAM: create takes long enough (the flush) for a racing CPU_ON to land inside it
 	const big = { ...demo, name: 'bigram', memoryRegions: [{ ...ram, size: 128n << 20n }, ...demo.memoryRegions.slice(1)] };
-	return { 'race.cell': encodeConfig(race), 'bigram.cell': encodeConfig(big), 'attack.cell': encodeConfig(demo) };
+	// asked before it is stopped (not passive): a locked inmate can deny
+	const active = { ...demo, flags: demo.flags & ~CELL_PASSIVE_COMMREG };
+	return {
+		'race.cell': encodeConfig(race),
+		'bigram.cell': encodeConfig(big),
+		'attack.cell': encodeConfig(demo),
+		'attack-active.cell': encodeConfig(active),
+	};
 }
 
 /*
@@ -257,6 +264,7 @@ describe.each(MODES)('isolation attacks ($mode)', ({ icount }) => {
 
 	it(`configs straight to the hypervisor: mutated cell configs (${MUTATIONS}, ${MUTATIONS_ICOUNT} under -icount) are refused or created and destroyed cleanly`, async () => {
 		const count = icount ? MUTATIONS_ICOUNT : MUTATIONS;
+		const dmesgBefore = Number((await s.check('dmesg | wc -l')).trim());
 		const out = await s.check(
 			`ok=0; refused=0; for f in $(ls /test/mut/*.cell | head -n ${count}); do ` +
 				'id=$(jh-ioctl create $f 2>/dev/null | sed -n "s/^cell id //p"); ' +
@@ -269,25 +277,33 @@ describe.each(MODES)('isolation attacks ($mode)', ({ icount }) => {
 		expect(m, out).not.toBeNull();
 		expect(out).not.toMatch(/DESTROY FAILED/);
 		expect(Number(m![1]) + Number(m![2]), out).toBe(count);
-		expect(await s.check('dmesg | grep -ci "oops\\|bug:\\|warning:" || true')).toMatch(/^0/);
+		const kernelComplaints = await s.check(`dmesg | tail -n +${dmesgBefore + 1} | grep -i -A3 "oops\\|bug:\\|warning:\\|call trace" || true`);
+		expect(kernelComplaints.trim(), kernelComplaints).toBe('');
 		await rootUnaffected();
 	});
 
 	// last: the root switches the machine off, which a locked cell must survive
 	it('calls: PSCI/SMCCC with foreign targets, 10,000 random HVCs and SMCs; no system off under a locked cell (hole 6)', async () => {
 		const mark = uartMark();
-		await s.check('jh-ioctl create /test/attack.cell && jh-ioctl load inmate-demo /test/calls-attack.bin 0 && jh-ioctl start inmate-demo');
+		await s.check('jh-ioctl create /test/attack-active.cell && jh-ioctl load inmate-demo /test/calls-attack.bin 0 && jh-ioctl start inmate-demo');
 		const m = await s.waitFor('uart', /calls-attack: (\d+) wrong answers/, 120_000, mark);
 		expect(m[1], s.console('uart').slice(mark)).toBe('0');
 		expect(s.console('uart').slice(mark)).toMatch(/calls-attack: 10000 random hypercalls, \d+ random SMCs done/);
 		await s.waitFor('uart', /calls-attack: alive 2\n/, 30_000, mark);
 		expect(await stateOf('inmate-demo')).toBe('running/locked');
 		await rootUnaffected().catch(() => undefined);
+		// the driver's reboot notifier tries to destroy the cell first: denied, so the root's PSCI call reaches us
 		const off = uartMark();
-		void s.run('poweroff -f', 5_000).catch(() => undefined);
+		// never returns: not awaited, and a long timeout (a timed-out run kills QEMU)
+		void s.run('poweroff -f', 600_000).catch(() => undefined);
 		await s.waitFor('uart', /system off refused: a cell is running locked/, 30_000, off);
+		// The cell runs on. Under -icount it crawls: Linux halted its CPUs with interrupts
+		// pending, and their wfi loops (which wake at once) share QEMU's one thread with it.
 		const alive = uartMark();
-		await s.waitFor('uart', /calls-attack: alive \d+\n[^]*calls-attack: alive \d+\n/, 30_000, alive);
+		const t0 = Date.now();
+		await s.waitFor('uart', /calls-attack: alive \d+\n/, 300_000, alive);
+		console.log(`calls-attack: next "alive" ${Date.now() - t0} ms after the refused system off (${icount ? 'icount' : 'multi-threaded'})`);
+		expect(s.running).toBe(true);
 	});
 });
 

@@ -4,9 +4,9 @@
  * wild targets, each checked against the answer the hypervisor must give,
  * then 10,000 random hypercalls (HVC #0x4a48, any code and arguments) and
  * 10,000 random SMCs of the standard and arch ranges with random
- * arguments. Last it locks itself running (RUNNING_LOCKED) and counts, so
- * that the test can check that the root cannot switch the machine off
- * under it. Runs on one CPU; prints "calls-attack: N wrong answers".
+ * arguments. Last it locks itself running (RUNNING_LOCKED), denies every
+ * shutdown request and counts, so that the test can check that the root
+ * cannot switch the machine off under it. Runs on one CPU; prints "calls-attack: N wrong answers".
  */
 #include <inmate.h>
 
@@ -24,6 +24,7 @@
 #define PSCI_ALREADY_ON		-4
 
 static unsigned int wrong;
+static volatile bool locked;
 static u64 rnd_state = 0x4a61696c686f7573ULL;
 
 static u64 rnd(void)
@@ -87,7 +88,8 @@ static void fixed_calls(void)
 	       psci_call(0x84000050, 0, 0, 0), PSCI_NOT_SUPPORTED);
 	/* management hypercalls are the root's */
 	expect("hypercall CELL_CREATE", hvc(1, 0, 0), -1);
-	expect("hypercall CELL_DESTROY of the root", hvc(5, 0, 0), -1);
+	expect("hypercall CELL_DESTROY of the root", hvc(4, 0, 0), -1);
+	expect("hypercall CELL_DESTROY of cell 1", hvc(4, 1, 0), -1);
 	expect("hypercall DISABLE", hvc(0, 0, 0), -1);
 	expect("CPU_GET_INFO of root CPU 0", hvc(7, 0, 0), -1);
 }
@@ -126,6 +128,12 @@ static void fuzz(void)
 	       hvcs, smcs);
 }
 
+/* a locked cell refuses to be shut down (comm region message) */
+bool inmate_shutdown_request(void)
+{
+	return !locked;
+}
+
 void inmate_main(void)
 {
 	unsigned long count = 0;
@@ -134,10 +142,12 @@ void inmate_main(void)
 	fuzz();
 	fixed_calls();
 	printk("calls-attack: %u wrong answers\n", wrong);
+	locked = true;
 	comm_set_state(JAILHOUSE_CELL_RUNNING_LOCKED);
 	printk("calls-attack: locked\n");
 	for (;;) {
 		delay_ms(200);
+		comm_heartbeat();
 		printk("calls-attack: alive %lu\n", ++count);
 	}
 }
