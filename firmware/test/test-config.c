@@ -4,6 +4,17 @@
 #include "test.h"
 #include <core/config.h>
 
+/*
+ * The upstream-style C configs of packages/config, compiled in as they
+ * are: what `jailhouse config check` accepts, the hypervisor must too.
+ */
+#define config upstream_sys
+#include "../../packages/config/upstream-style/qemu-arm64.c"
+#undef config
+#define config upstream_cell
+#include "../../packages/config/upstream-style/qemu-arm64-inmate-demo.c"
+#undef config
+
 struct config {
 	struct jailhouse_system sys;
 	__u8 cpus[8];
@@ -164,6 +175,42 @@ static void test_upstream_root_header(void)
 	CHECK(check() == 0);
 }
 
+static void test_upstream_style_configs(void)
+{
+	struct config_limits ul = {
+		.size = sizeof(upstream_sys),
+		.hv_phys = 0x7fc00000,
+		.hv_size_min = 0x100000,
+		.hv_align = 0x200000,
+		.max_cpus = 4,
+		.arch = JAILHOUSE_ARM64,
+	};
+	const struct jailhouse_cell_desc *root = &upstream_sys.header.root_cell;
+	const struct jailhouse_memory *mem;
+	unsigned int n;
+
+	CHECK(jailhouse_system_config_size(&upstream_sys.header) ==
+	      sizeof(upstream_sys));
+	CHECK(root->signature[0] == 0 && root->revision == 0);
+	CHECK(config_check_system(&upstream_sys.header, &ul, &reason) == 0);
+
+	ul.hv_size_min = upstream_sys.header.hypervisor_memory.size;
+	CHECK(config_check_cell(&upstream_cell.cell, sizeof(upstream_cell), &ul,
+				&reason) == 0);
+	/* the cell's memory is the root's to give */
+	mem = jailhouse_cell_mem_regions(&upstream_cell.cell);
+	for (n = 0; n < upstream_cell.cell.num_memory_regions; n++, mem++)
+		if (!(mem->flags & JAILHOUSE_MEM_COMM_REGION))
+			CHECK(config_mem_covered(root, mem->phys_start,
+						 mem->size));
+
+	/* upstream's 16 CPUs on a machine prepared for 4: refused */
+	upstream_sys.cpus[0] = 0xffff;
+	CHECK(config_check_system(&upstream_sys.header, &ul, &reason) ==
+	      -ERANGE);
+	upstream_sys.cpus[0] = 0xf;
+}
+
 /* Upstream's ARM irqchip rule: pin_base is a multiple of 32. */
 static void test_root_irqchips(void)
 {
@@ -301,6 +348,7 @@ int main(void)
 	RUN(test_header_fields);
 	RUN(test_upstream_root_header);
 	RUN(test_root_irqchips);
+	RUN(test_upstream_style_configs);
 	RUN(test_sizes);
 	RUN(test_hypervisor_memory);
 	RUN(test_cpus);
