@@ -26,7 +26,12 @@ interface Env {
 	device?: string;
 	sysfs?: string;
 	state?: string;
+	/** a file like /sys/devices/system/cpu/online */
+	online?: string;
 }
+
+const ONLINE_0_3 = join(dir, 'online-0-3');
+writeFileSync(ONLINE_0_3, '0-3\n');
 
 function run(args: string[], env: Env = {}) {
 	const r = spawnSync(process.execPath, [bin, ...args], {
@@ -37,6 +42,7 @@ function run(args: string[], env: Env = {}) {
 			JAILHOUSE_DEVICE: env.device ?? join(dir, 'no-such-device'),
 			JAILHOUSE_SYSFS: env.sysfs ?? join(dir, 'no-such-sysfs'),
 			JAILHOUSE_STATE_DIR: env.state ?? mkdtempSync(join(dir, 'state-')),
+			JAILHOUSE_CPUS_ONLINE: env.online ?? ONLINE_0_3,
 		},
 	});
 	return { status: r.status, out: r.stdout, err: r.stderr };
@@ -90,6 +96,17 @@ describe('jailhouse enable / disable', () => {
 		const r = run(['enable', SYSTEM], { device: '/dev/null', sysfs: fakeSysfs({ enabled: false }), state });
 		expectUserError(r, /^jailhouse: cannot enable the hypervisor: \/dev\/null does not understand the ENABLE request/);
 		expect(existsSync(join(state, 'system.cell'))).toBe(false);
+	});
+
+	it("the root cell's CPUs must be the online ones (upstream's 16 CPUs on a 4-CPU machine: refused, naming the fix)", () => {
+		const online = join(dir, 'online-0-1');
+		writeFileSync(online, '0-1\n');
+		const r = run(['enable', SYSTEM], { device: '/dev/null', sysfs: fakeSysfs({ enabled: false }), online });
+		expectUserError(r, /the root cell's CPUs \(0-3\) must be exactly Linux's online CPUs \(0-1\): it lists CPUs 2-3, which are not online\. Upstream Jailhouse refuses this too\. Fix the config's CPU set to 0-1/);
+		expect(r.err).not.toMatch(ENOTTY);
+		const wide = join(dir, 'online-0-7');
+		writeFileSync(wide, '0-7\n');
+		expectUserError(run(['enable', SYSTEM], { device: '/dev/null', sysfs: fakeSysfs({ enabled: false }), online: wide }), /CPUs 4-7 are online but not in it/);
 	});
 
 	it('disable: not enabled, or the ioctl', () => {
