@@ -111,6 +111,8 @@ describe("upstream's cell load syntax", () => {
 			{ kind: 'file', spec: 'data.bin', address: 0x10000n },
 			{ kind: 'file', spec: 'x.bin@0x20000' },
 		]);
+		// upstream's strtoll(..., 0): a leading 0 is octal
+		expect(parseLoadArgs(['x.bin', '-a', '010'])).toEqual([{ kind: 'file', spec: 'x.bin', address: 8n }]);
 		expect(parseLoadArgs(['--string=p=q', '--address=0x1000', '-sx', '-a0x2000'])).toEqual([
 			{ kind: 'string', text: 'p=q', address: 0x1000n },
 			{ kind: 'string', text: 'x', address: 0x2000n },

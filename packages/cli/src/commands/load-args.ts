@@ -19,8 +19,10 @@ function value(tokens: readonly string[], i: number, opt: string, what: string):
 }
 
 function address(text: string, opt: string): bigint {
+	// upstream reads the address with strtoll(..., 0): a leading 0 means octal
+	if (/^0[0-7]+$/.test(text)) return BigInt(`0o${text.slice(1)}`);
 	const a = parseNumber(text);
-	if (a === undefined) throw new LoadArgsError(`${opt} ${text}: not an address (decimal, 0x hex, K/M/G suffixes)`);
+	if (a === undefined) throw new LoadArgsError(`${opt} ${text}: not an address (decimal, 0x hex, 0 octal as upstream, K/M/G suffixes)`);
 	return a;
 }
 
