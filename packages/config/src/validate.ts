@@ -173,9 +173,9 @@ function checkCell(is: Issues, c: CellConfig, path: string, isRoot: boolean, sys
 			}
 		}
 	});
-	if (!isRoot && comm === 0) {
-		is.add('comm-region', p('memoryRegions'), 'the cell has no comm region', "add { virtStart: 0x80000000, size: 0x1000, flags: ['read', 'write', 'comm_region'] }");
-	} else if (comm > 1) {
+	// A cell without a comm region is legal (upstream and the hypervisor
+	// accept it); only its inmate cannot talk to the hypervisor then.
+	if (comm > 1) {
 		is.add('comm-region', p('memoryRegions'), `the cell has ${comm} comm regions`, 'keep exactly one region with the comm_region flag');
 	}
 
