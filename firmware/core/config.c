@@ -70,7 +70,9 @@ static int check_irqchips(const struct jailhouse_cell_desc *cell,
 			if (!(chip->pin_bitmap[m / 32] & (1U << (m % 32))))
 				continue;
 			if ((u64)chip->pin_base + m < 32)
-				FAIL(-EINVAL, "cell lists an SGI or PPI");
+				FAIL(-EINVAL, "cell lists an SGI or PPI "
+				     "(refused, stricter than upstream: "
+				     "they are every cell's)");
 			if ((u64)chip->pin_base + m >= 1020)
 				FAIL(-EINVAL, "interrupt number out of range");
 		}
@@ -129,7 +131,9 @@ int config_check_system(const struct jailhouse_system *sys,
 	if (hv_start != lim->hv_phys)
 		FAIL(-EINVAL, "hypervisor memory is not where it was loaded");
 	if (hv_start & (lim->hv_align - 1) || hv_size & (lim->hv_align - 1))
-		FAIL(-EINVAL, "hypervisor memory misaligned");
+		FAIL(-EINVAL, "hypervisor memory misaligned: start and size "
+		     "must be 2 MiB multiples (size: stricter than "
+		     "upstream, the memory is mapped in 2 MiB blocks)");
 	if (hv_size < lim->hv_size_min)
 		FAIL(-ENOMEM, "hypervisor memory too small");
 	if (hv_start + hv_size < hv_start)
@@ -151,7 +155,8 @@ int config_check_system(const struct jailhouse_system *sys,
 		if (mem->flags & ~MEM_FLAGS_KNOWN)
 			FAIL(-EINVAL, "memory region with unknown flags");
 		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
-			FAIL(-EINVAL, "comm region in the root cell");
+			FAIL(-EINVAL, "comm region in the root cell (not "
+			     "supported)");
 		if (JAILHOUSE_MEMORY_IS_SUBPAGE(mem) ||
 		    mem->phys_start & 0xfff)
 			FAIL(-EINVAL, "sub-page memory region in the root cell");

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, type QemuSession } from '@jailhouse/toolchain';
-import { bootWithDriver, MODES, SYSFS, testFiles } from '../src/guest.js';
+import { bootWithDriver, buildRawIoctlTool, MODES, SYSFS, testFiles } from '../src/guest.js';
 
 const SRC = join(repoRoot(), 'packages/config/upstream-style');
 const HEADERS = join(repoRoot(), 'firmware/include');
@@ -51,7 +51,11 @@ describe.each(MODES)('upstream compatibility ($mode)', ({ icount }) => {
 			'qemu-arm64-inmate-demo.cell': compileConfig('qemu-arm64-inmate-demo'),
 			'too-big.bin': new Uint8Array(0x20000).fill(0xaa),
 		});
-		s = await bootWithDriver(icount, [...files, { hostPath: rawUartDemo(), guestPath: '/test/uart-demo.bin' }]);
+		s = await bootWithDriver(icount, [
+			...files,
+			{ hostPath: rawUartDemo(), guestPath: '/test/uart-demo.bin' },
+			{ hostPath: buildRawIoctlTool(), guestPath: '/usr/bin/jh-ioctl', mode: 0o755 },
+		]);
 	});
 	afterAll(() => s?.kill());
 
@@ -59,6 +63,12 @@ describe.each(MODES)('upstream compatibility ($mode)', ({ icount }) => {
 		const r = await s.run('jailhouse enable /test/qemu-arm64-16cpus.cell', 120_000);
 		expect(r.status).toBe(1);
 		expect(r.output).toMatch(/the root cell's CPUs \(0-15\) must be exactly Linux's online CPUs \(0-3\): it lists CPUs 4-15, which are not online/);
+		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('0');
+		// sent raw, the driver refuses it as well (upstream's hypervisor does, for the same reason)
+		const raw = await s.run('jh-ioctl enable /test/qemu-arm64-16cpus.cell', 60_000);
+		expect(raw.status).not.toBe(0);
+		expect(raw.output).toMatch(/errno 16/);
+		expect(await s.check('dmesg | tail -n 20')).toMatch(/CPU 4 is offline but in the root cell/);
 		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('0');
 	});
 
