@@ -37,11 +37,48 @@ static bool overlaps(u64 a, u64 asize, u64 b, u64 bsize)
 	return a < b + bsize && b < a + asize;
 }
 
+/* signature, architecture and revision all zero (upstream's root style) */
+static bool root_header_zeroed(const struct jailhouse_cell_desc *root)
+{
+	static const u8 zero[8];
+
+	return !memcmp(root->signature, zero, sizeof(zero));
+}
+
 #define FAIL(err, text)			\
 	do {				\
 		*reason = (text);	\
 		return (err);		\
 	} while (0)
+
+/*
+ * Upstream's rules for an irqchip entry on ARM: pin_base a multiple of 32;
+ * ours in addition (stricter for safety): no SGI or PPI, which belong to
+ * every cell and to the hypervisor, and nothing beyond INTID 1019.
+ */
+static int check_irqchips(const struct jailhouse_cell_desc *cell,
+			  const char **reason)
+{
+	const struct jailhouse_irqchip *chip;
+	unsigned int n, m;
+
+	for (n = 0, chip = jailhouse_cell_irqchips(cell);
+	     n < cell->num_irqchips; n++, chip++) {
+		if (chip->pin_base % 32)
+			FAIL(-EINVAL, "irqchip pin_base not a multiple of 32");
+		for (m = 0; m < 128; m++) {
+			if (!(chip->pin_bitmap[m / 32] & (1U << (m % 32))))
+				continue;
+			if ((u64)chip->pin_base + m < 32)
+				FAIL(-EINVAL, "cell lists an SGI or PPI "
+				     "(refused, stricter than upstream: "
+				     "they are every cell's)");
+			if ((u64)chip->pin_base + m >= 1020)
+				FAIL(-EINVAL, "interrupt number out of range");
+		}
+	}
+	return 0;
+}
 
 int config_check_system(const struct jailhouse_system *sys,
 			const struct config_limits *lim, const char **reason)
@@ -60,11 +97,22 @@ int config_check_system(const struct jailhouse_system *sys,
 		FAIL(-EINVAL, "system config revision is not 14");
 	if (sys->architecture != lim->arch)
 		FAIL(-EINVAL, "system config is for another architecture");
-	if (memcmp(root->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
-		   JAILHOUSE_SIGNATURE_SIZE))
-		FAIL(-EINVAL, "root cell signature is not JHCLL");
-	if (root->revision != JAILHOUSE_CONFIG_REVISION)
-		FAIL(-EINVAL, "root cell revision is not 14");
+	/*
+	 * Upstream's root configs leave the embedded descriptor's signature,
+	 * architecture and revision zero, and upstream never looks at them:
+	 * zeros are accepted, and so is a filled-in header, but not a
+	 * mixture (that is a corrupt file, not a config of either style).
+	 */
+	if (!root_header_zeroed(root)) {
+		if (memcmp(root->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
+			   JAILHOUSE_SIGNATURE_SIZE))
+			FAIL(-EINVAL, "root cell header is neither zero (as "
+			     "upstream's configs) nor signed JHCLL");
+		if (root->revision != JAILHOUSE_CONFIG_REVISION)
+			FAIL(-EINVAL, "root cell revision is neither 0 nor 14");
+		if (root->architecture != lim->arch)
+			FAIL(-EINVAL, "root cell is for another architecture");
+	}
 	if (strnlen(root->name, sizeof(root->name)) == sizeof(root->name))
 		FAIL(-EINVAL, "root cell name not terminated");
 
@@ -83,7 +131,9 @@ int config_check_system(const struct jailhouse_system *sys,
 	if (hv_start != lim->hv_phys)
 		FAIL(-EINVAL, "hypervisor memory is not where it was loaded");
 	if (hv_start & (lim->hv_align - 1) || hv_size & (lim->hv_align - 1))
-		FAIL(-EINVAL, "hypervisor memory misaligned");
+		FAIL(-EINVAL, "hypervisor memory misaligned: start and size "
+		     "must be 2 MiB multiples (size: stricter than "
+		     "upstream, the memory is mapped in 2 MiB blocks)");
 	if (hv_size < lim->hv_size_min)
 		FAIL(-ENOMEM, "hypervisor memory too small");
 	if (hv_start + hv_size < hv_start)
@@ -105,7 +155,8 @@ int config_check_system(const struct jailhouse_system *sys,
 		if (mem->flags & ~MEM_FLAGS_KNOWN)
 			FAIL(-EINVAL, "memory region with unknown flags");
 		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
-			FAIL(-EINVAL, "comm region in the root cell");
+			FAIL(-EINVAL, "comm region in the root cell (not "
+			     "supported)");
 		if (JAILHOUSE_MEMORY_IS_SUBPAGE(mem) ||
 		    mem->phys_start & 0xfff)
 			FAIL(-EINVAL, "sub-page memory region in the root cell");
@@ -116,7 +167,7 @@ int config_check_system(const struct jailhouse_system *sys,
 			FAIL(-EINVAL,
 			     "memory region overlaps the hypervisor memory");
 	}
-	return 0;
+	return check_irqchips(root, reason);
 }
 
 bool config_mem_covered(const struct jailhouse_cell_desc *root, u64 start,
@@ -151,7 +202,6 @@ int config_check_cell(const struct jailhouse_cell_desc *cell, u64 size,
 		      const struct config_limits *lim, const char **reason)
 {
 	const struct jailhouse_memory *mem, *other;
-	const struct jailhouse_irqchip *chip;
 	unsigned int n, m, comm = 0;
 	u64 cpus;
 
@@ -220,16 +270,5 @@ int config_check_cell(const struct jailhouse_cell_desc *cell, u64 size,
 				     "cell's address space");
 	}
 
-	for (n = 0, chip = jailhouse_cell_irqchips(cell);
-	     n < cell->num_irqchips; n++, chip++) {
-		for (m = 0; m < 128; m++) {
-			if (!(chip->pin_bitmap[m / 32] & (1U << (m % 32))))
-				continue;
-			if ((u64)chip->pin_base + m < 32)
-				FAIL(-EINVAL, "cell lists an SGI or PPI");
-			if ((u64)chip->pin_base + m >= 1020)
-				FAIL(-EINVAL, "interrupt number out of range");
-		}
-	}
-	return 0;
+	return check_irqchips(cell, reason);
 }

@@ -4,6 +4,17 @@
 #include "test.h"
 #include <core/config.h>
 
+/*
+ * The upstream-style C configs of packages/config, compiled in as they
+ * are: what `jailhouse config check` accepts, the hypervisor must too.
+ */
+#define config upstream_sys
+#include "../../packages/config/upstream-style/qemu-arm64.c"
+#undef config
+#define config upstream_cell
+#include "../../packages/config/upstream-style/qemu-arm64-inmate-demo.c"
+#undef config
+
 struct config {
 	struct jailhouse_system sys;
 	__u8 cpus[8];
@@ -23,6 +34,7 @@ static void setup(void)
 	c.sys.hypervisor_memory.phys_start = 0x7f000000;
 	c.sys.hypervisor_memory.size = 0x1000000;
 	memcpy(c.sys.root_cell.signature, "JHCLL", 5);
+	c.sys.root_cell.architecture = JAILHOUSE_ARM64;
 	c.sys.root_cell.revision = 14;
 	strcpy(c.sys.root_cell.name, "root");
 	c.sys.root_cell.cpu_set_size = 8;
@@ -70,7 +82,17 @@ static void test_header_fields(void)
 	CHECK(check() == -EINVAL && strstr(reason, "architecture"));
 	setup();
 	c.sys.root_cell.signature[4] = 'X';
-	CHECK(check() == -EINVAL && strstr(reason, "root cell signature"));
+	CHECK(check() == -EINVAL && strstr(reason, "root cell header"));
+	setup();
+	c.sys.root_cell.revision = 13;
+	CHECK(check() == -EINVAL && strstr(reason, "root cell revision"));
+	setup();
+	c.sys.root_cell.architecture = JAILHOUSE_X86;
+	CHECK(check() == -EINVAL && strstr(reason, "architecture"));
+	/* signature zero, revision set: neither style */
+	setup();
+	memset(c.sys.root_cell.signature, 0, 5);
+	CHECK(check() == -EINVAL && strstr(reason, "root cell header"));
 	setup();
 	memset(c.sys.root_cell.name, 'a', sizeof(c.sys.root_cell.name));
 	CHECK(check() == -EINVAL && strstr(reason, "name"));
@@ -140,6 +162,81 @@ static void test_regions(void)
 	setup();
 	c.mem[2].phys_start = 0x7f000000;	/* size 0: a placeholder */
 	CHECK(check() == 0);
+}
+
+/*
+ * Upstream's style: the embedded root descriptor's signature, architecture
+ * and revision left zero (upstream's hypervisor never reads them).
+ */
+static void test_upstream_root_header(void)
+{
+	setup();
+	memset(c.sys.root_cell.signature, 0, 8);
+	CHECK(check() == 0);
+}
+
+static void test_upstream_style_configs(void)
+{
+	struct config_limits ul = {
+		.size = sizeof(upstream_sys),
+		.hv_phys = 0x7fc00000,
+		.hv_size_min = 0x100000,
+		.hv_align = 0x200000,
+		.max_cpus = 4,
+		.arch = JAILHOUSE_ARM64,
+	};
+	const struct jailhouse_cell_desc *root = &upstream_sys.header.root_cell;
+	const struct jailhouse_memory *mem;
+	unsigned int n;
+
+	CHECK(jailhouse_system_config_size(&upstream_sys.header) ==
+	      sizeof(upstream_sys));
+	CHECK(root->signature[0] == 0 && root->revision == 0);
+	CHECK(config_check_system(&upstream_sys.header, &ul, &reason) == 0);
+
+	ul.hv_size_min = upstream_sys.header.hypervisor_memory.size;
+	CHECK(config_check_cell(&upstream_cell.cell, sizeof(upstream_cell), &ul,
+				&reason) == 0);
+	/* the cell's memory is the root's to give */
+	mem = jailhouse_cell_mem_regions(&upstream_cell.cell);
+	for (n = 0; n < upstream_cell.cell.num_memory_regions; n++, mem++)
+		if (!(mem->flags & JAILHOUSE_MEM_COMM_REGION))
+			CHECK(config_mem_covered(root, mem->phys_start,
+						 mem->size));
+
+	/* upstream's 16 CPUs on a machine prepared for 4: refused */
+	upstream_sys.cpus[0] = 0xffff;
+	CHECK(config_check_system(&upstream_sys.header, &ul, &reason) ==
+	      -ERANGE);
+	upstream_sys.cpus[0] = 0xf;
+}
+
+/* Upstream's ARM irqchip rule: pin_base is a multiple of 32. */
+static void test_root_irqchips(void)
+{
+	struct {
+		struct config c;
+		struct jailhouse_irqchip chip;
+	} __attribute__((packed)) big;
+
+	setup();
+	memcpy(&big.c, &c, sizeof(c));
+	memset(&big.chip, 0, sizeof(big.chip));
+	big.c.sys.root_cell.num_irqchips = 1;
+	big.chip.address = 0x08000000;
+	big.chip.pin_base = 32;
+	memset(big.chip.pin_bitmap, 0xff, sizeof(big.chip.pin_bitmap));
+	lim.size = sizeof(big);
+	CHECK(config_check_system(&big.c.sys, &lim, &reason) == 0);
+	big.chip.pin_base = 48;
+	CHECK(config_check_system(&big.c.sys, &lim, &reason) == -EINVAL &&
+	      strstr(reason, "multiple of 32"));
+	big.chip.pin_base = 0;		/* SGIs and PPIs */
+	CHECK(config_check_system(&big.c.sys, &lim, &reason) == -EINVAL &&
+	      strstr(reason, "SGI"));
+	big.chip.pin_base = 928;	/* up to 1055 */
+	CHECK(config_check_system(&big.c.sys, &lim, &reason) == -EINVAL &&
+	      strstr(reason, "out of range"));
 }
 
 /* A cell config like qemu-arm64-inmate-demo: CPU 3, RAM, UART, comm. */
@@ -222,6 +319,12 @@ static void test_cell_bad(void)
 	cc.mem[0].phys_start = ~0ULL - 0xfff;	/* wraps */
 	CHECK(cell_check() == -ERANGE);
 	cell_setup();
+	cc.irqchip.pin_base = 40;		/* upstream: multiple of 32 */
+	CHECK(cell_check() == -EINVAL && strstr(reason, "multiple of 32"));
+	cell_setup();
+	cc.cell.flags |= JAILHOUSE_CELL_AARCH32;
+	CHECK(cell_check() == -EINVAL && strstr(reason, "AArch32"));
+	cell_setup();
 	cc.cell.num_memory_regions = 100000;
 	CHECK(cell_check() == -E2BIG);
 }
@@ -243,6 +346,9 @@ int main(void)
 {
 	RUN(test_valid);
 	RUN(test_header_fields);
+	RUN(test_upstream_root_header);
+	RUN(test_root_irqchips);
+	RUN(test_upstream_style_configs);
 	RUN(test_sizes);
 	RUN(test_hypervisor_memory);
 	RUN(test_cpus);

@@ -2,7 +2,9 @@
 /*
  * Writes a QEMU arm64 system config for hypervisor bring-up tests, from
  * the ABI header itself, until packages/config's reference config exists:
- *   mkcell-qemu-arm64 out.cell [corrupt]
+ *   mkcell-qemu-arm64 out.cell [corrupt|overlap|upstream]
+ * (upstream: the root cell's embedded header left zero, as upstream's
+ * configs leave it)
  * Machine: virt, GICv3, -smp 4, 1 GiB, Linux with mem=768M; hypervisor
  * memory 0x7f000000 (16 MiB).
  */
@@ -79,6 +81,8 @@ int main(int argc, char **argv)
 		c.sys.revision = 13;
 	if (argc > 2 && !strcmp(argv[2], "overlap"))
 		c.mem[1].size = 0x40000000;
+	if (argc > 2 && !strcmp(argv[2], "upstream"))
+		memset(c.sys.root_cell.signature, 0, 8);
 
 	f = fopen(argc > 1 ? argv[1] : "qemu-arm64-test.cell", "wb");
 	if (!f || fwrite(&c, sizeof(c), 1, f) != 1) {

@@ -21,6 +21,7 @@
 #include <inmate/timer.h>
 #include <inmate/irq.h>
 #include <inmate/cpu.h>
+#include <inmate/cmdline.h>
 #include <asm/io.h>
 
 void inmate_main(void);

@@ -33,6 +33,7 @@ export function findSdkRoot(from: string = dirname(fileURLToPath(import.meta.url
 /** The library's own sources, relative to the SDK root, for one architecture. */
 export const SDK_SOURCES = [
 	'lib/alloc.c',
+	'lib/cmdline.c',
 	'lib/comm.c',
 	'lib/console.c',
 	'lib/printk.c',

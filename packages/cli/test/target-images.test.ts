@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeLoadMap, type CellLayout, type LoadMap } from '@jailhouse/image';
-import { checkImages, parseImageSpec, prepareImage } from '../src/commands/cell.js';
+import { checkImages, parseImageSpec, prepareImage, prepareImages } from '../src/commands/cell.js';
+import { parseLoadArgs } from '../src/commands/load-args.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jh-cli-images-'));
 
@@ -88,11 +89,62 @@ describe('cell load images', () => {
 	it('a raw image must name its address; an ELF or packed one may only repeat its base', () => {
 		const raw = join(dir, 'plain.bin');
 		writeFileSync(raw, Buffer.alloc(8));
-		expect(() => prepareImage(raw)).toThrow(/no load map .* give it as .*plain\.bin@<address>/);
+		// upstream's default: no address, no load map -> guest address 0
+		const at0 = prepareImage(raw);
+		expect(at0.kind).toBe('raw');
+		expect(at0.defaultAddress).toBe(true);
+		expect(at0.pieces[0]!.target).toBe(0n);
+		expect(prepareImage(raw, 0x2000n).pieces[0]!.target).toBe(0x2000n);
 		expect(() => prepareImage(`${twoSegments()}@0x1000`)).toThrow(/was packed to load at 0x0 .*not 0x1000/);
 		expect(prepareImage(`${twoSegments()}@0`).kind).toBe('packed');
 		writeFileSync(join(dir, 'empty.bin'), '');
 		expect(() => prepareImage(`${join(dir, 'empty.bin')}@0`)).toThrow(/is empty/);
 		expect(() => prepareImage(join(dir, 'missing.bin'))).toThrow(/cannot read image .*missing\.bin: no such file/);
+	});
+});
+
+describe("upstream's cell load syntax", () => {
+	it('parses files, -s strings and -a addresses per image, in order', () => {
+		expect(parseLoadArgs(['demo.bin', '-s', 'a=1 b', '-a', '0x1000', 'data.bin', '--address', '64K', 'x.bin@0x20000'])).toEqual([
+			{ kind: 'file', spec: 'demo.bin' },
+			{ kind: 'string', text: 'a=1 b', address: 0x1000n },
+			{ kind: 'file', spec: 'data.bin', address: 0x10000n },
+			{ kind: 'file', spec: 'x.bin@0x20000' },
+		]);
+		// upstream's strtoll(..., 0): a leading 0 is octal
+		expect(parseLoadArgs(['x.bin', '-a', '010'])).toEqual([{ kind: 'file', spec: 'x.bin', address: 8n }]);
+		expect(parseLoadArgs(['--string=p=q', '--address=0x1000', '-sx', '-a0x2000'])).toEqual([
+			{ kind: 'string', text: 'p=q', address: 0x1000n },
+			{ kind: 'string', text: 'x', address: 0x2000n },
+		]);
+	});
+
+	it('refuses what upstream would misread, naming the fix', () => {
+		expect(() => parseLoadArgs(['-a', '0', 'x.bin'])).toThrow(/comes before any image/);
+		expect(() => parseLoadArgs(['x.bin', '-a', '0', '-a', '1'])).toThrow(/two addresses/);
+		expect(() => parseLoadArgs(['x.bin@0x10', '-a', '0'])).toThrow(/two addresses/);
+		expect(() => parseLoadArgs(['-s'])).toThrow(/-s needs the string to load/);
+		expect(() => parseLoadArgs(['x.bin', '-q'])).toThrow(/unknown option -q/);
+		expect(() => parseLoadArgs([])).toThrow(/no image given/);
+	});
+
+	it('a string is its text plus NUL, and may patch an image given before it (an inmate command line)', () => {
+		const img = prepareImage(twoSegments());
+		const [, str] = [img, ...prepareImages(['-s', 'n=5', '-a', '0x8'])];
+		expect(str!.kind).toBe('string');
+		expect([...str!.pieces[0]!.data]).toEqual([0x6e, 0x3d, 0x35, 0]);
+		expect(str!.pieces[0]!.target).toBe(8n);
+		expect(() => checkImages([img, str!], cell)).not.toThrow();
+		// a string first, then an image over it: that image would erase it
+		expect(() => checkImages([str!, img], cell)).toThrow(/overlap/);
+		// outside loadable memory: refused before loading
+		const far = prepareImages(['-s', 'n=5', '-a', '0x90000'])[0]!;
+		expect(() => checkImages([img, far], cell)).toThrow(/string "n=5": image does not fit/);
+	});
+
+	it('a raw image at the default address 0 that does not fit says where it went', () => {
+		const big = join(dir, 'big.bin');
+		writeFileSync(big, Buffer.alloc(0x20000, 7));
+		expect(() => checkImages([prepareImage(big)], cell)).toThrow(/big\.bin \(no address given, so it goes to 0x0 as upstream loads it; give -a <address> or @<address>\): image does not fit/);
 	});
 });

@@ -5,6 +5,7 @@
 
 import {
 	ARCH,
+	CELL_AARCH32,
 	CELL_FLAG_NAMES,
 	CELL_NAME_MAXLEN,
 	CON_FLAG_NAMES,
@@ -38,7 +39,8 @@ export type RuleId =
 	| 'irq-conflict'
 	| 'ownership'
 	| 'hv-overlap'
-	| 'platform';
+	| 'platform'
+	| 'unsupported';
 
 export interface ConfigIssue {
 	rule: RuleId;
@@ -73,6 +75,8 @@ const isComm = (m: MemoryRegion): boolean => (m.flags & MEM_COMM_REGION) !== 0n;
 /** The non-GIC-internal interrupt range an irqchip bitmap may name. */
 const FIRST_SPI = 32;
 const LAST_SPI = 1019;
+/** The hypervisor keeps CPU sets as 64-bit masks. */
+const MAX_CPU_ID = 63;
 
 function checkConsole(is: Issues, c: ConsoleDesc, field: string): void {
 	if (c.type >= CON_TYPE_NAMES.length) {
@@ -119,6 +123,19 @@ function checkCell(is: Issues, c: CellConfig, path: string, isRoot: boolean, sys
 	if (c.cpus.length === 0) {
 		is.add('cpus', p('cpus'), 'the cell has no CPUs', 'give it at least one CPU');
 	}
+	const high = c.cpus.filter((n) => n > MAX_CPU_ID);
+	if (high.length) {
+		is.add('unsupported', p('cpus'), `CPUs ${formatRanges(high)}: this hypervisor handles CPUs 0-${MAX_CPU_ID} only (upstream allows more)`, `list CPUs 0-${MAX_CPU_ID} only`);
+	}
+	if (!isRoot && (c.flags & CELL_AARCH32) !== 0) {
+		is.add('unsupported', p('flags'), 'AArch32 cells are not supported by this hypervisor (upstream runs them)', 'build the inmate for AArch64 and drop the aarch32 flag');
+	}
+	if (!isRoot && c.pciDevices.length > 0) {
+		is.add('unsupported', p('pciDevices'), `the cell lists ${c.pciDevices.length} PCI device(s): PCI pass-through and ivshmem are not supported by this hypervisor yet (upstream has them)`, 'remove pciDevices (and their pciCaps) from the cell');
+	}
+	if (!isRoot && c.streamIds.length > 0) {
+		is.add('unsupported', p('streamIds'), 'the cell lists IOMMU stream ids: IOMMUs are not supported by this hypervisor yet (upstream has them)', 'remove streamIds from the cell');
+	}
 
 	const memKnown = knownMask(MEM_FLAG_NAMES);
 	let comm = 0;
@@ -130,6 +147,9 @@ function checkCell(is: Issues, c: CellConfig, path: string, isRoot: boolean, sys
 		}
 		if (isComm(m)) {
 			comm++;
+			if (isRoot) {
+				is.add('comm-region', f, 'the root cell has a comm region; the hypervisor refuses it (Linux talks to the hypervisor through the driver)', 'remove the comm_region region from the root cell');
+			}
 			if (m.virtStart % PAGE_SIZE !== 0n || m.size !== PAGE_SIZE) {
 				is.add('alignment', f, `the comm region at ${hex(m.virtStart)} size ${hex(m.size)} is not one aligned page`, 'give it a page-aligned virtStart and size 0x1000');
 			}
@@ -145,14 +165,17 @@ function checkCell(is: Issues, c: CellConfig, path: string, isRoot: boolean, sys
 			const io = (m.flags & MEM_IO) !== 0n;
 			if (!io) {
 				is.add('alignment', f, `region ${range(m.physStart, m.size)} is not page aligned (start and size must be multiples of 0x1000)`, 'align start and size to 4 KiB; only I/O regions may be smaller than a page');
-			} else if (m.physStart % PAGE_SIZE !== m.virtStart % PAGE_SIZE) {
-				is.add('alignment', f, `sub-page I/O region: physStart ${hex(m.physStart)} and virtStart ${hex(m.virtStart)} differ in their offset within the page`, 'give both the same offset within their 4 KiB page');
+			} else {
+				is.add('unsupported', f, `sub-page I/O region ${range(m.physStart, m.size)}: upstream traps and emulates such regions, this hypervisor does not yet and refuses the config`, 'widen it to whole 4 KiB pages (the cell then gets the whole page) or leave the device out');
+				if (m.physStart % PAGE_SIZE !== m.virtStart % PAGE_SIZE) {
+					is.add('alignment', f, `sub-page I/O region: physStart ${hex(m.physStart)} and virtStart ${hex(m.virtStart)} differ in their offset within the page`, 'give both the same offset within their 4 KiB page');
+				}
 			}
 		}
 	});
-	if (!isRoot && comm === 0) {
-		is.add('comm-region', p('memoryRegions'), 'the cell has no comm region', "add { virtStart: 0x80000000, size: 0x1000, flags: ['read', 'write', 'comm_region'] }");
-	} else if (comm > 1) {
+	// A cell without a comm region is legal (upstream and the hypervisor
+	// accept it); only its inmate cannot talk to the hypervisor then.
+	if (comm > 1) {
 		is.add('comm-region', p('memoryRegions'), `the cell has ${comm} comm regions`, 'keep exactly one region with the comm_region flag');
 	}
 
@@ -181,7 +204,7 @@ function checkCell(is: Issues, c: CellConfig, path: string, isRoot: boolean, sys
 		const low = irqs.filter((n) => n < FIRST_SPI);
 		const high = irqs.filter((n) => n > LAST_SPI);
 		if (low.length) {
-			is.add('irqchip', `${f}.pinBitmap`, `interrupts ${formatRanges(low)} are SGIs/PPIs, which every cell has`, 'start the bitmap at pinBase 32 or higher');
+			is.add('irqchip', `${f}.pinBitmap`, `interrupts ${formatRanges(low)} are SGIs/PPIs, which every cell has (the hypervisor refuses them here, stricter than upstream, which ignores such bits)`, 'start the bitmap at pinBase 32 or higher');
 		}
 		if (high.length) {
 			is.add('irqchip', `${f}.pinBitmap`, `interrupts ${formatRanges(high.slice(0, 8))}${high.length > 8 ? ',...' : ''} are beyond the GIC's last SPI (${LAST_SPI})`, `keep interrupts within ${FIRST_SPI}..${LAST_SPI}`);
@@ -211,8 +234,13 @@ export function validateConfig(cfg: JailhouseConfig, opts: { file?: string } = {
 	if (hv.size === 0n) {
 		is.add('alignment', 'hypervisorMemory.size', 'the hypervisor memory is empty', 'reserve a few MiB, e.g. size 0x1000000 (16 MiB)');
 	}
-	if (hv.physStart % HV_MEMORY_ALIGN !== 0n || hv.size % PAGE_SIZE !== 0n) {
-		is.add('alignment', 'hypervisorMemory', `hypervisor memory ${range(hv.physStart, hv.size)} is not 2 MiB aligned with a page-aligned size`, 'start it on a 2 MiB boundary (the arm64 bootstrap maps one 2 MiB block) and round the size to 4 KiB');
+	if (hv.physStart % HV_MEMORY_ALIGN !== 0n || hv.size % HV_MEMORY_ALIGN !== 0n) {
+		is.add(
+			'alignment',
+			'hypervisorMemory',
+			`hypervisor memory ${range(hv.physStart, hv.size)} is not 2 MiB aligned in start and size (stricter than upstream for the size, for safety: the hypervisor maps its memory in whole 2 MiB blocks, so a partial block would map memory it does not own)`,
+			'start it on a 2 MiB boundary and make the size a multiple of 2 MiB (0x200000)',
+		);
 	}
 	const arm = cfg.platform.arm;
 	if (!arm) {
@@ -250,7 +278,7 @@ function checkIrqchipAddress(is: Issues, sys: SystemConfig, cell: CellConfig, pa
 	if (gicd === undefined) return;
 	cell.irqchips.forEach((ic, i) => {
 		if (ic.address !== gicd) {
-			is.add('irqchip', `${path ? `${path}.` : ''}irqchips[${i}].address`, `irqchip at ${hex(ic.address)} is not the system's GIC distributor ${hex(gicd)}; the hypervisor would ignore it`, `set address to ${hex(gicd)}`);
+			is.add('irqchip', `${path ? `${path}.` : ''}irqchips[${i}].address`, `irqchip at ${hex(ic.address)} is not the system's GIC distributor ${hex(gicd)}; upstream ignores such an entry silently (its interrupts would not be assigned), so the CLI refuses it`, `set address to ${hex(gicd)}`);
 		}
 	});
 }

@@ -35,6 +35,7 @@ import {
 } from '../driver/sysfs.js';
 import { CliError } from '../errors.js';
 import { targetPaths } from './enable.js';
+import { LoadArgsError, parseLoadArgs, type ImageArg } from './load-args.js';
 import { issuesError, loadDriverConfig, requireDriver, requireEnabled, runIoctl, userErrors, warn, type LoadedConfig, type TargetPaths } from './target.js';
 
 // ---------------------------------------------------------------- images
@@ -48,7 +49,10 @@ export interface ImagePiece {
 /** One image as it will be handed to the driver. */
 export interface PreparedImage {
 	path: string;
-	kind: 'packed' | 'elf' | 'raw';
+	/** string: upstream's `-s "text"`, loaded with its NUL. */
+	kind: 'packed' | 'elf' | 'raw' | 'string';
+	/** A raw image placed at 0 because no address was given (upstream's default). */
+	defaultAddress?: boolean;
 	/**
 	 * Images with a load map go segment by segment, each padded with zeros
 	 * to its memsz so .bss starts zeroed; the gaps between segments are not
@@ -99,14 +103,16 @@ function segmentPieces(image: Uint8Array, map: LoadMap, path: string): ImagePiec
  * with a load map next to it (<image>.json, written by `image pack`) is
  * placed at the map's base; anything else is raw and needs @address.
  */
-export function prepareImage(spec: string): PreparedImage {
-	const { path, address } = parseImageSpec(spec);
+export function prepareImage(spec: string, given?: bigint): PreparedImage {
+	const parsed = parseImageSpec(spec);
+	const path = parsed.path;
+	const address = given ?? parsed.address;
 	const bytes = readImageFile(path);
 	if (bytes.length === 0) throw new CliError(`image ${path} is empty`);
 	if (isElf(bytes)) {
 		const { image, loadMap } = packImage(bytes, { source: path });
 		if (address !== undefined && address !== loadMap.base) {
-			throw new CliError(`${path} is an ELF linked to load at ${hex(loadMap.base)}, not ${hex(address)}; drop the @address (or relink the program)`);
+			throw new CliError(`${path} is an ELF linked to load at ${hex(loadMap.base)}, not ${hex(address)}; drop the -a/@address (or relink the program)`);
 		}
 		return { path, kind: 'elf', pieces: segmentPieces(image, loadMap, path), map: loadMap };
 	}
@@ -124,14 +130,35 @@ export function prepareImage(spec: string): PreparedImage {
 			throw new CliError(`${mapFile} does not match ${path} (size or sha256 differ): the image changed after packing; repack it with \`jailhouse image pack\``);
 		}
 		if (address !== undefined && address !== map.base) {
-			throw new CliError(`${path} was packed to load at ${hex(map.base)} (${mapFile}), not ${hex(address)}; drop the @address or repack with --base`);
+			throw new CliError(`${path} was packed to load at ${hex(map.base)} (${mapFile}), not ${hex(address)}; drop the -a/@address or repack with --base`);
 		}
 		return { path, kind: 'packed', pieces: segmentPieces(bytes, map, path), map };
 	}
-	if (address === undefined) {
-		throw new CliError(`${path} has no load map (${mapFile}) and is not an ELF, so its load address is unknown; give it as ${path}@<address> (guest-physical, e.g. @0x0)`);
+	// Upstream's rule: an image without an address goes to guest address 0.
+	return {
+		path,
+		kind: 'raw',
+		...(address === undefined ? { defaultAddress: true } : {}),
+		pieces: [{ target: address ?? 0n, data: Buffer.from(bytes) }],
+	};
+}
+
+/** Upstream's `-s "text"`: the text and its terminating NUL, at the address given or 0. */
+export function prepareString(text: string, address?: bigint): PreparedImage {
+	const data = Buffer.concat([Buffer.from(text, 'utf8'), Buffer.alloc(1)]);
+	return { path: `string "${text.length > 40 ? `${text.slice(0, 40)}...` : text}"`, kind: 'string', pieces: [{ target: address ?? 0n, data }] };
+}
+
+/** Every image of a `cell load`/`cell run` command line, in order. */
+export function prepareImages(tokens: readonly string[]): PreparedImage[] {
+	let args: ImageArg[];
+	try {
+		args = parseLoadArgs(tokens);
+	} catch (e) {
+		if (e instanceof LoadArgsError) throw new CliError(e.message);
+		throw e;
 	}
-	return { path, kind: 'raw', pieces: [{ target: address, data: Buffer.from(bytes) }] };
+	return args.map((a) => (a.kind === 'string' ? prepareString(a.text, a.address) : prepareImage(a.spec, a.address)));
 }
 
 export function cellLayout(cfg: CellConfig): CellLayout {
@@ -167,7 +194,8 @@ export function checkImages(images: readonly PreparedImage[], cell: CellLayout):
 			checkImageAgainstCell(map, cell);
 		} catch (e) {
 			if (!(e instanceof ImageError)) throw e;
-			problems.push(`${img.path}: ${e.message.replace(/\n/g, '\n  ')}`);
+			const why = img.defaultAddress ? ' (no address given, so it goes to 0x0 as upstream loads it; give -a <address> or @<address>)' : '';
+			problems.push(`${img.path}${why}: ${e.message.replace(/\n/g, '\n  ')}`);
 		}
 	}
 	const spans = images.flatMap((img) => img.pieces.map((p) => ({ img, start: p.target, end: p.target + BigInt(p.data.length) })));
@@ -175,7 +203,10 @@ export function checkImages(images: readonly PreparedImage[], cell: CellLayout):
 		for (let j = i + 1; j < spans.length; j++) {
 			const a = spans[i]!;
 			const b = spans[j]!;
-			if (a.img !== b.img && a.start < b.end && b.start < a.end) {
+			// A string (upstream's -s) may patch an image given before it: that
+			// is how an inmate's command line buffer is filled.
+			const patch = b.img.kind === 'string' && images.indexOf(b.img) > images.indexOf(a.img);
+			if (a.img !== b.img && !patch && a.start < b.end && b.start < a.end) {
 				problems.push(`${a.img.path} (${hex(a.start)}-${hex(a.end)}) and ${b.img.path} (${hex(b.start)}-${hex(b.end)}) overlap: the later one would overwrite the earlier`);
 			}
 		}
@@ -323,7 +354,7 @@ async function configForLoad(ref: CellRef, info: CellInfo | undefined, opts: Loa
 async function loadCommand(cellArg: string, specs: string[], opts: LoadOptions): Promise<void> {
 	const paths = targetPaths();
 	const ref = cellRef(cellArg, opts.name);
-	const images = await userErrors(() => specs.map(prepareImage));
+	const images = await userErrors(() => prepareImages(specs));
 	requireDriver(paths);
 	requireEnabled(paths);
 	const info = resolveCell(paths, ref);
@@ -360,7 +391,7 @@ async function simpleCommand(op: SimpleOp, cellArg: string, opts: { name?: boole
 async function runCommand(file: string, specs: string[], opts: CreateCheckOptions): Promise<void> {
 	const paths = targetPaths();
 	const cell = await loadDriverConfig(file, 'cell');
-	const images = await userErrors(() => specs.map(prepareImage));
+	const images = await userErrors(() => prepareImages(specs));
 	if (opts.check) await userErrors(() => checkImages(images, cellLayout(cell.config)));
 	requireDriver(paths);
 	requireEnabled(paths);
@@ -419,7 +450,8 @@ function statsTable(info: CellInfo, stats: CellStatistics, prev: CellStatistics 
 	for (const n of names) {
 		const total = stats.total.get(n) ?? 0n;
 		const rate = prev ? [String(Math.round(Number(total - (prev.total.get(n) ?? 0n)) / seconds))] : [];
-		rows.push([n, String(total), ...rate, ...cpus.map((c) => String(stats.perCpu.get(c)?.get(n) ?? 0n))]);
+		// upstream's names: the sysfs file names (vmexits_total, vmexits_mmio, ...)
+		rows.push([`vmexits_${n}`, String(total), ...rate, ...cpus.map((c) => String(stats.perCpu.get(c)?.get(n) ?? 0n))]);
 	}
 	const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 	const title = `cell "${info.name}" (id ${info.id}), ${info.state}, CPUs ${info.cpusAssignedList || 'none'}${info.cpusFailedList ? `, failed CPUs ${info.cpusFailedList}` : ''}`;
@@ -484,12 +516,17 @@ export function registerCellCommands(program: Command): void {
 
 	cell
 		.command('load')
-		.description('stop the cell and load images into its memory: packed images (with <image>.json), ELF files, or raw files as file@address')
+		.description(
+			'stop the cell and load images into its memory: packed images (with <image>.json) and ELF files at their own addresses, ' +
+				'raw files at -a <address> / file@address / 0, strings (-s) with their NUL, e.g. an inmate command line at 0x1000',
+		)
+		.usage('[options] {<id> | [--name] <name>} {<image> | -s|--string <text>} [-a|--address <addr>] ...')
 		.argument('<cell>', 'cell id or name')
-		.argument('<images...>', 'image[@guest-physical-address] ...')
+		.argument('<images...>', 'image[@address] or -s <text>, each optionally followed by -a <address> (default 0 for raw files and strings)')
 		.option(...nameOpt)
 		.option('--config <cell-config>', 'check the images against this cell config (default: the one `cell create` remembered)')
 		.option('--no-check', 'load without checking the images against the cell config (the driver still checks each fits loadable memory)')
+		.allowUnknownOption()
 		.action((c: string, images: string[], opts: LoadOptions) => loadCommand(c, images, opts));
 
 	cell
@@ -533,8 +570,9 @@ export function registerCellCommands(program: Command): void {
 		.command('run')
 		.description('create, load and start a cell in one go (destroyed again if a step fails)')
 		.argument('<cell-config>', 'cell config: .cell (or .json/.yaml)')
-		.argument('<images...>', 'image[@guest-physical-address] ...')
+		.argument('<images...>', 'as for `cell load`: image[@address] or -s <text>, each optionally followed by -a <address>')
 		.option('--system <system-config>', 'check against this system config (default: the one `jailhouse enable` remembered)')
 		.option(...noCheck)
+		.allowUnknownOption()
 		.action((file: string, images: string[], opts: CreateCheckOptions) => runCommand(file, images, opts));
 }

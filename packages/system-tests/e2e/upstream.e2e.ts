@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Issue 18: an upstream Jailhouse user's files and command lines work
+// unchanged. Configs written in upstream's C style (the root cell's
+// embedded header left zeroed, an unused all-zero memory region) are
+// compiled and objcopy'd as upstream's configs/Makefile does; the CLI in
+// the guest enables with them and runs uart-demo loaded with upstream's
+// syntax: a raw image without address (loaded at 0) and a command line
+// string (-s "...") at -a 0x1000, which the inmate parses.
+
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, type QemuSession } from '@jailhouse/toolchain';
+import { bootWithDriver, buildRawIoctlTool, MODES, SYSFS, testFiles } from '../src/guest.js';
+
+const SRC = join(repoRoot(), 'packages/config/upstream-style');
+const HEADERS = join(repoRoot(), 'firmware/include');
+
+/** Compiles an upstream-style C config the way upstream's Makefile does (cc -c, objcopy -O binary). */
+function compileConfig(name: string, defines: string[] = []): Uint8Array {
+	const dir = mkdtempSync(join(tmpdir(), 'jh-upstream-cfg-'));
+	const obj = join(dir, `${name}.o`);
+	const out = join(dir, `${name}.cell`);
+	execFileSync('aarch64-linux-gnu-gcc', ['-std=gnu11', '-Wall', '-Werror', '-ffreestanding', `-I${HEADERS}`, ...defines, '-c', '-o', obj, join(SRC, `${name}.c`)]);
+	execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.data', obj, out]);
+	return new Uint8Array(readFileSync(out));
+}
+
+/** uart-demo's flat image without its load map: a raw file, as upstream's demos are. */
+function rawUartDemo(): string {
+	const dir = mkdtempSync(join(tmpdir(), 'jh-upstream-img-'));
+	const p = join(dir, 'uart-demo.bin');
+	copyFileSync(join(repoRoot(), 'inmate-sdk/out/inmates/uart-demo.bin'), p);
+	return p;
+}
+
+describe.each(MODES)('upstream compatibility ($mode)', ({ icount }) => {
+	let s: QemuSession;
+	const uartMark = () => s.console('uart').length;
+	const state = async (id: number) => (await s.check(`cat ${SYSFS}/cells/${id}/state`)).trim();
+
+	beforeAll(async () => {
+		const sys = compileConfig('qemu-arm64');
+		// the root header really is zero, as upstream leaves it
+		expect([...sys.subarray(356, 364)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+		const files = testFiles({
+			'qemu-arm64.cell': sys,
+			'qemu-arm64-16cpus.cell': compileConfig('qemu-arm64', ['-DQEMU_CPUS=0xffff']),
+			'qemu-arm64-inmate-demo.cell': compileConfig('qemu-arm64-inmate-demo'),
+			'too-big.bin': new Uint8Array(0x20000).fill(0xaa),
+		});
+		s = await bootWithDriver(icount, [
+			...files,
+			{ hostPath: rawUartDemo(), guestPath: '/test/uart-demo.bin' },
+			{ hostPath: buildRawIoctlTool(), guestPath: '/usr/bin/jh-ioctl', mode: 0o755 },
+		]);
+	});
+	afterAll(() => s?.kill());
+
+	it("upstream's 16 declared CPUs on this 4-CPU machine: refused before the driver, naming the fix (upstream refuses too)", async () => {
+		const r = await s.run('jailhouse enable /test/qemu-arm64-16cpus.cell', 120_000);
+		expect(r.status).toBe(1);
+		expect(r.output).toMatch(/the root cell's CPUs \(0-15\) must be exactly Linux's online CPUs \(0-3\): it lists CPUs 4-15, which are not online/);
+		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('0');
+		// sent raw, the driver refuses it as well (upstream's hypervisor does, for the same reason)
+		const raw = await s.run('jh-ioctl enable /test/qemu-arm64-16cpus.cell', 60_000);
+		expect(raw.status).not.toBe(0);
+		expect(raw.output).toMatch(/errno 16/);
+		expect(await s.check('dmesg | tail -n 20')).toMatch(/CPU 4 is offline but in the root cell/);
+		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('0');
+	});
+
+	it('config check accepts the upstream-style set (upstream syntax: SYSCONFIG CELLCONFIG...)', async () => {
+		const out = await s.check('jailhouse config check /test/qemu-arm64.cell /test/qemu-arm64-inmate-demo.cell', 180_000);
+		expect(out).toMatch(/^ok: .*checked as a set/m);
+	});
+
+	it('enables with the upstream-style system config (zeroed root header, zero-size region)', async () => {
+		const mark = uartMark();
+		await s.check('jailhouse enable /test/qemu-arm64.cell', 120_000);
+		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('1');
+		expect((await s.check(`cat ${SYSFS}/cells/0/name`)).trim()).toBe('qemu-arm64');
+		expect(s.console('uart').slice(mark)).not.toMatch(/ERROR/);
+	});
+
+	it("runs uart-demo loaded with upstream's syntax: raw image at 0, -s command line at -a 0x1000", async () => {
+		await s.check('jailhouse cell create /test/qemu-arm64-inmate-demo.cell', 120_000);
+		expect(await state(1)).toBe('shut down');
+
+		// a raw image that cannot fit at 0: refused before anything is loaded
+		const big = await s.run('jailhouse cell load inmate-demo /test/too-big.bin', 120_000);
+		expect(big.status).toBe(1);
+		expect(big.output).toMatch(/too-big\.bin \(no address given, so it goes to 0x0 as upstream loads it; give -a <address> or @<address>\): image does not fit/);
+
+		const mark = uartMark();
+		await s.check('jailhouse cell load inmate-demo /test/uart-demo.bin -s "name=upstream-param interval-ms=200 count=3" -a 0x1000', 120_000);
+		await s.check('jailhouse cell start inmate-demo', 120_000);
+		await s.waitFor('uart', /uart-demo: name=upstream-param interval-ms=200 count=3 \(command line "name=upstream-param interval-ms=200 count=3"\)\n/, 60_000, mark);
+		await s.waitFor('uart', /upstream-param: 1\nupstream-param: 2\nupstream-param: 3\nupstream-param: done\n/, 60_000, mark);
+		expect(await state(1)).toBe('running');
+
+		const list = await s.check('jailhouse cell list', 120_000);
+		expect(list).toMatch(/^ID\s+Name\s+State\s+Assigned CPUs\s+Failed CPUs$/m);
+		expect(list).toMatch(/^1\s+inmate-demo\s+running\s+1\s*$/m);
+		const stats = await s.check('jailhouse cell stats --name inmate-demo', 120_000);
+		expect(stats).toMatch(/^\s+vmexits_total\s+\d+/m);
+		expect(stats).toMatch(/^\s+vmexits_hypercall\s+\d+/m);
+	});
+
+	it('shutdown, load and start by id and by --name, with --address/--string', async () => {
+		await s.check('jailhouse cell shutdown 1', 120_000);
+		expect(await state(1)).toBe('shut down');
+		const mark = uartMark();
+		await s.check('jailhouse cell load --name inmate-demo /test/uart-demo.bin --address 0 --string "name=second count=2 interval-ms=100" --address 0x1000', 120_000);
+		await s.check('jailhouse cell start 1', 120_000);
+		await s.waitFor('uart', /second: 1\nsecond: 2\nsecond: done\n/, 60_000, mark);
+		const cons = await s.check('jailhouse console', 120_000);
+		expect(cons).toMatch(/Started cell "inmate-demo"/);
+		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		expect((await s.check('cat /sys/devices/system/cpu/online')).trim()).toBe('0-3');
+		await s.check('jailhouse disable', 120_000);
+		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('0');
+		await s.powerOff();
+	});
+});
