@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootRootCell, repoRoot, type ExtraFile, type QemuProfile, type QemuSession } from '@jailhouse/toolchain';
+import { bootRootCell, kbuildEnvironment, repoRoot, type ExtraFile, type QemuProfile, type QemuSession } from '@jailhouse/toolchain';
 
 export const CELLS = '/usr/share/jailhouse/cells';
 export const SYSTEM_CELL = `${CELLS}/qemu-arm64.cell`;
@@ -27,6 +27,26 @@ export function buildRawIoctlTool(): string {
 	execFileSync('aarch64-linux-gnu-gcc', ['-static', '-O2', '-Wall', '-o', out, join(repoRoot(), 'kernel/tools/jh-ioctl.c')]);
 	rawIoctlTool = out;
 	return out;
+}
+
+/** The random-ioctl client (kernel/tools/jh-ioctl-fuzz.c), static for the guest. */
+export function buildIoctlFuzzTool(): string {
+	const out = join(mkdtempSync(join(tmpdir(), 'jh-systest-')), 'jh-ioctl-fuzz');
+	execFileSync('aarch64-linux-gnu-gcc', ['-static', '-O2', '-Wall', '-o', out, join(repoRoot(), 'kernel/tools/jh-ioctl-fuzz.c')]);
+	return out;
+}
+
+/**
+ * The test-only module that fuzzes hypercalls from the root cell
+ * (kernel/tools/hcfuzz), built with Kbuild against the target's headers in
+ * a scratch copy of its folder.
+ */
+export async function buildHypercallFuzzModule(): Promise<string> {
+	const env = await kbuildEnvironment();
+	const dir = join(mkdtempSync(join(tmpdir(), 'jh-hcfuzz-')), 'hcfuzz');
+	cpSync(join(repoRoot(), 'kernel/tools/hcfuzz'), dir, { recursive: true });
+	execFileSync('make', [...env.makeArgs, `M=${dir}`, 'modules'], { stdio: 'pipe' });
+	return join(dir, 'jh_hcfuzz.ko');
 }
 
 /** Writes test files to a temp folder and returns them as extra initramfs files under /test. */
