@@ -70,8 +70,8 @@ for deb in "$out"/*.deb; do
 done
 
 if [ $lintian = 1 ]; then
-	# --no-tag-display-limit: every occurrence; errors fail the build.
-	lintian --no-tag-display-limit --info "$out"/*.changes >"$out/lintian.txt" 2>&1 || true
+	# every occurrence, with explanations; errors fail the build.
+	lintian --tag-display-limit 0 --info "$out"/*.changes >"$out/lintian.txt" 2>&1 || true
 	echo "lintian: $(grep -c '^E:' "$out/lintian.txt" || true) error(s), $(grep -c '^W:' "$out/lintian.txt" || true) warning(s) ($out/lintian.txt)"
 	if grep -q '^E:' "$out/lintian.txt"; then
 		grep '^E:' "$out/lintian.txt" >&2
