@@ -56,10 +56,11 @@ export const USERSPACE_PACKAGES = [
 /**
  * Host packages for cutting Debian packages (debian/, README "Packaging"):
  * debhelper and dpkg-dev for dpkg-buildpackage, dkms with its debhelper
- * add-on for jailhouse-dkms, lintian. Installed without their
- * recommendations (dkms would pull the host kernel's headers).
+ * add-on for jailhouse-dkms, lintian; man-db (with groff) to check the
+ * generated man pages. Installed without their recommendations (dkms
+ * would pull the host kernel's headers).
  */
-export const PACKAGING_PACKAGES = ['dpkg-dev', 'debhelper', 'dkms', 'dh-dkms', 'lintian', 'fakeroot'];
+export const PACKAGING_PACKAGES = ['dpkg-dev', 'debhelper', 'dkms', 'dh-dkms', 'lintian', 'fakeroot', 'man-db'];
 
 export interface ProvisionOptions {
 	/** May we run apt-get install / update ourselves? (--yes, or CI=true) */
