@@ -40,9 +40,8 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 const debs = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.deb')).sort();
 
 /** A clone of the checked-out commit in a new folder, with the workspace's packages installed (offline, from pnpm's store). */
-function freshClone(name: string): string {
+function freshClone(name: string, head: string): string {
 	const dir = join(work, name);
-	const head = ok('git', ['-C', ROOT, 'rev-parse', 'HEAD']).trim();
 	ok('git', ['clone', '-q', '--no-checkout', ROOT, dir]);
 	ok('git', ['-C', dir, 'checkout', '-q', head]);
 	ok('pnpm', ['install', '--frozen-lockfile', '--offline', '--reporter=silent'], { cwd: dir });
@@ -62,11 +61,12 @@ beforeAll(async () => {
 	version = (JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
 	// Build A: the checkout itself when it is a clean commit (turbo's cache
 	// makes that quick), else a clone of its commit.
+	const head = ok('git', ['-C', ROOT, 'rev-parse', 'HEAD']).trim();
 	const clean = ok('git', ['-C', ROOT, 'status', '--porcelain']).trim() === '';
 	A = join(work, 'A');
-	console.log(buildDebs(clean ? ROOT : freshClone('cloneA'), A));
-	// Build B: another folder, later.
-	cloneB = freshClone('cloneB');
+	console.log(buildDebs(clean ? ROOT : freshClone('cloneA', head), A));
+	// Build B: the same commit in another folder, later.
+	cloneB = freshClone('cloneB', head);
 	B = join(work, 'B');
 	console.log(buildDebs(cloneB, B));
 }, 1_800_000);
@@ -196,6 +196,10 @@ describe('Debian packages', () => {
 		let s: QemuSession;
 		const krel = () => target.kernelRelease;
 		const guestDebs = () => ['jailhouse-firmware', `jailhouse-modules-${krel()}`, 'jailhouse', 'jailhouse-configs', 'jailhouse-demos'];
+		// The root cell's busybox ash runs its own dpkg applet for a bare
+		// `dpkg` (it prefers applets); Debian's dpkg is called by its path.
+		const DPKG = 'DPKG_COLORS=never /usr/bin/dpkg';
+		const QUERY = "/usr/bin/dpkg-query -W -f='${Package} ${db:Status-Abbrev}\\n' 'jailhouse*'";
 		const installed = ['/usr/bin/jailhouse', '/usr/lib/jailhouse', '/usr/share/jailhouse', '/usr/lib/firmware/jailhouse.bin', '/usr/share/bash-completion/completions/jailhouse'];
 
 		beforeAll(async () => {
@@ -209,11 +213,11 @@ describe('Debian packages', () => {
 		it('dpkg installs the packages: database, maintainer scripts', async () => {
 			// nothing of jailhouse is in the image: only the .deb files
 			for (const p of [...installed, `/usr/lib/modules/${krel()}/extra/jailhouse.ko`]) expect((await s.run(`test -e ${p}`)).status, p).not.toBe(0);
-			const out = await s.check('dpkg -i /srv/debs/*.deb', 300_000);
+			const out = await s.check(`${DPKG} -i /srv/debs/*.deb`, 300_000);
 			expect(out).toMatch(/Setting up jailhouse \(/);
-			const status = await s.check("dpkg-query -W -f='${Package} ${db:Status-Abbrev}\\n' 'jailhouse*'");
+			const status = await s.check(QUERY);
 			for (const p of guestDebs()) expect(status).toMatch(new RegExp(`^${p} ii $`, 'm'));
-			expect(await s.check('dpkg -L jailhouse-firmware')).toMatch(/^\/usr\/lib\/firmware\/jailhouse\.bin$/m);
+			expect(await s.check(`${DPKG} -L jailhouse-firmware`)).toMatch(/^\/usr\/lib\/firmware\/jailhouse\.bin$/m);
 			// the modules package's postinst ran depmod
 			expect(await s.check(`cat /usr/lib/modules/${krel()}/modules.dep`)).toMatch(/extra\/jailhouse\.ko:/);
 		});
@@ -238,8 +242,8 @@ describe('Debian packages', () => {
 		});
 
 		it('dpkg -r removes everything again', async () => {
-			await s.check(`dpkg -r ${guestDebs().join(' ')}`, 300_000);
-			const status = (await s.run("dpkg-query -W -f='${Package} ${db:Status-Abbrev}\\n' 'jailhouse*'")).output;
+			await s.check(`${DPKG} -r ${guestDebs().join(' ')}`, 300_000);
+			const status = (await s.run(QUERY)).output;
 			expect(status).not.toMatch(/ ii /);
 			for (const p of [...installed, `/usr/lib/modules/${krel()}/extra/jailhouse.ko`]) expect((await s.run(`test -e ${p}`)).status, p).not.toBe(0);
 			expect(await s.check(`cat /usr/lib/modules/${krel()}/modules.dep`)).not.toMatch(/jailhouse/);
@@ -254,13 +258,13 @@ describe('Debian packages', () => {
  * dpkg for the root cell. The root cell's file system is the provisioned
  * Debian user space (busybox, Node and their libraries) unpacked from
  * Debian packages, which has no dpkg. So dpkg:arm64 and the libraries it
- * needs (and ldconfig, which dpkg requires on PATH) are unpacked from their
+ * needs (GNU tar for dpkg-deb, ldconfig, which dpkg requires on PATH) are unpacked from their
  * Debian packages too, and the database records every package the file
  * system was unpacked from as installed, with its file list: the state a
  * Debian system built from those packages has. The packages under test are
  * then installed by dpkg in the guest.
  */
-const GUEST_DPKG = ['dpkg', 'libbz2-1.0', 'liblzma5', 'libmd0', 'libselinux1', 'libzstd1', 'libpcre2-8-0', 'libc-bin'].map((p) => `${p}:arm64`);
+const GUEST_DPKG = ['dpkg', 'tar', 'libbz2-1.0', 'liblzma5', 'libmd0', 'libselinux1', 'libzstd1', 'libpcre2-8-0', 'libacl1', 'libc-bin'].map((p) => `${p}:arm64`);
 
 async function cachedDebs(specs: string[]): Promise<string[]> {
 	const pkgs = await resolveDownloads(specs);
