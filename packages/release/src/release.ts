@@ -147,15 +147,33 @@ export function changelogSection(text: string, version: string): string | undefi
 	return `${lines.slice(start, end).join('\n').trim()}\n`;
 }
 
+/** Words wrapped to 80 columns, the first line after `first`, the others after `rest`. */
+export function wrap(text: string, first: string, rest: string, width = 80): string {
+	const lines: string[] = [];
+	let line = first;
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		if (line.length > first.length && line.length + 1 + word.length > width) {
+			lines.push(line);
+			line = rest + word;
+		} else {
+			line += (line.length > (lines.length ? rest : first).length ? ' ' : '') + word;
+		}
+	}
+	lines.push(line);
+	return lines.join('\n');
+}
+
 /** A new debian/changelog entry on top, with the maintainer of the last one. */
 export function debianChangelogEntry(current: string, source: string, version: string, changes: string, now: Date): string {
 	const trailer = /^ -- (.+?)  /m.exec(current);
 	if (!trailer) throw new ReleaseError('debian/changelog has no trailer line to take the maintainer from');
+	// The changesets' own entries (top-level bullets), wrapped at 80
+	// columns; "Updated dependencies" lists are for the npm changelog.
 	const bullets = changes
 		.split('\n')
-		.filter((l) => /^\s*- /.test(l))
-		.map((l) => `  * ${l.replace(/^\s*- /, '').replace(/^[0-9a-f]{7,40}: /, '')}`);
-	const day = now.toUTCString().replace(/GMT$/, '+0000').replace(/^(\w{3}), 0?(\d+) /, '$1, $2 ');
+		.filter((l) => /^- /.test(l) && !/^- Updated dependencies/.test(l))
+		.map((l) => wrap(l.replace(/^- /, '').replace(/^[0-9a-f]{7,40}: /, ''), '  * ', '    '));
+	const day = now.toUTCString().replace(/GMT$/, '+0000'); // date -R
 	return `${source} (${version}) unstable; urgency=medium\n\n${(bullets.length ? bullets : [`  * Release ${version}.`]).join('\n')}\n\n -- ${trailer[1]}  ${day}\n\n${current}`;
 }
 

@@ -97,7 +97,7 @@ describe('pnpm release on a throwaway repository', () => {
 		expect(readFileSync(join(art, 'CHANGELOG.md'), 'utf8')).not.toMatch(/1\.0\.0/);
 		expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: art, encoding: 'utf8' })).toBe('CHANGELOG.md: OK\nREADME.md: OK\nbin/alpha.bin: OK\n');
 		// the Debian changelog got an entry for the released version
-		expect(readFileSync(join(dir, 'debian/changelog'), 'utf8')).toMatch(/^alpha \(1\.1\.0\) unstable; urgency=medium\n\n {2}\* alpha returns 1\n\n -- Test Maintainer <t@example.org> {2}Tue, 3 Feb 2026 04:05:06 \+0000\n\nalpha \(1\.0\.0\)/);
+		expect(readFileSync(join(dir, 'debian/changelog'), 'utf8')).toMatch(/^alpha \(1\.1\.0\) unstable; urgency=medium\n\n {2}\* alpha returns 1\n\n -- Test Maintainer <t@example.org> {2}Tue, 03 Feb 2026 04:05:06 \+0000\n\nalpha \(1\.0\.0\)/);
 		expect(lines.join('\n')).toMatch(/released:\n {2}@t\/alpha 1\.0\.0 -> 1\.1\.0 {2}tag @t\/alpha@1\.1\.0\n {4}out\/release\/alpha-1\.1\.0\//);
 	});
 
@@ -178,6 +178,18 @@ describe('changelog helpers', () => {
 		expect(changelogSection(text, '1.1.0')).toBe('## 1.1.0\n\n### Minor Changes\n\n- abc1234: new\n');
 		expect(changelogSection(text, '1.0.0')).toBe('## 1.0.0\n\n- old\n');
 		expect(changelogSection(text, '9.9.9')).toBeUndefined();
+	});
+
+	it('writes the changesets as debian/changelog bullets wrapped at 80 columns, without dependency lists', () => {
+		const section = `## 2.0.0\n\n### Patch Changes\n\n- 012ac2e: ${'word '.repeat(30).trim()}\n- Updated dependencies [012ac2e]\n  - @t/b@2.0.0\n`;
+		const entry = debianChangelogEntry(' -- M <m@example.org>  Thu, 01 Jan 2026 00:00:00 +0000\n', 'x', '2.0.0', section, new Date('2026-03-04T05:06:07Z'));
+		const lines = entry.split('\n');
+		expect(lines.slice(0, 2)).toEqual(['x (2.0.0) unstable; urgency=medium', '']);
+		expect(lines[2]).toMatch(/^ {2}\* word word/);
+		expect(lines[3]).toMatch(/^ {4}word/);
+		expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+		expect(entry).not.toMatch(/Updated dependencies|@t\/b/);
+		expect(entry).toContain(' -- M <m@example.org>  Wed, 04 Mar 2026 05:06:07 +0000\n');
 	});
 
 	it('needs a maintainer line to write a debian/changelog entry', () => {
