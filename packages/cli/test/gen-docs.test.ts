@@ -3,10 +3,10 @@
 // every command and option appears, bash parses the completion and
 // completes real command lines, groff parses every page without warnings.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands, commandTree, docsDate, generateDocs, roffEscape, type CommandDoc } from '../src/docs/index.js';
 
 let tree: CommandDoc;
@@ -18,6 +18,7 @@ beforeAll(async () => {
 	out = mkdtempSync(join(tmpdir(), 'jh-docs-'));
 	files = await generateDocs(out, '2026-01-02');
 });
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const page = (name: string) => readFileSync(join(out, 'man', name), 'utf8');
 /** What a man page says once roff escapes are undone. */

@@ -4,11 +4,11 @@
 // changeset. Checks versions, changelogs, the commit, tags and artifacts,
 // and that every refusal leaves the repository as it was.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changelogSection, debianChangelogEntry, release, ReleaseError, type ReleaseConfig } from '../src/index.js';
 
 const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -74,6 +74,7 @@ describe('pnpm release on a throwaway repository', () => {
 	beforeEach(() => {
 		dir = throwaway();
 	});
+	afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 	it('applies the changeset, builds, writes artifacts with checksums and changelog, commits and tags', async () => {
 		const lines: string[] = [];
