@@ -5,7 +5,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 
 import { join } from 'node:path';
 import { aptKnowsArm64, resolveDownloads, resolveKernelAbi, type DebianPackageUri } from './apt.js';
 import { doctor, HOST_PACKAGES } from './doctor.js';
-import { run, runVisible, ToolchainError } from './exec.js';
+import { capture, run, runVisible, ToolchainError } from './exec.js';
 import { cacheDir } from './paths.js';
 
 /** What provisioning leaves in the cache, recorded in <cache>/target.json. */
@@ -53,6 +53,15 @@ export const USERSPACE_PACKAGES = [
 	'node-xtend',
 ];
 
+/**
+ * Host packages for cutting Debian packages (debian/, README "Packaging"):
+ * debhelper and dpkg-dev for dpkg-buildpackage, dkms with its debhelper
+ * add-on for jailhouse-dkms, lintian; man-db (with groff) to check the
+ * generated man pages. Installed without their recommendations (dkms
+ * would pull the host kernel's headers).
+ */
+export const PACKAGING_PACKAGES = ['dpkg-dev', 'debhelper', 'dkms', 'dh-dkms', 'lintian', 'fakeroot', 'man-db'];
+
 export interface ProvisionOptions {
 	/** May we run apt-get install / update ourselves? (--yes, or CI=true) */
 	allowApt: boolean;
@@ -66,12 +75,25 @@ function hostArch(): Promise<string> {
 	return run('dpkg', ['--print-architecture']).then((s) => s.trim());
 }
 
+/** Which of the given host packages dpkg does not list as installed. */
+async function notInstalled(packages: string[]): Promise<string[]> {
+	const r = await capture('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...packages]);
+	const ok = new Set(
+		r.stdout
+			.split('\n')
+			.filter((l) => l.endsWith(' installed'))
+			.map((l) => l.split(' ')[0]),
+	);
+	return packages.filter((p) => !ok.has(p));
+}
+
 async function ensureHost(opts: ProvisionOptions, log: (l: string) => void): Promise<void> {
 	const checks = await doctor();
 	const missing = checks.filter((c) => !c.ok);
 	const packages = [...new Set(missing.flatMap((c) => c.packages))];
+	const packaging = await notInstalled(PACKAGING_PACKAGES);
 	const needArch = missing.some((c) => c.name === 'arm64 enabled in dpkg');
-	const needUpdate = needArch || packages.length > 0 || !(await aptKnowsArm64());
+	const needUpdate = needArch || packages.length > 0 || packaging.length > 0 || !(await aptKnowsArm64());
 	if (!needUpdate) {
 		log('host: all requirements present');
 		return;
@@ -83,6 +105,7 @@ async function ensureHost(opts: ProvisionOptions, log: (l: string) => void): Pro
 		// Install the whole set: a partly provisioned host misses more than doctor sees (headers, libs).
 		commands.push(['apt-get', ['install', '-y', ...new Set([...HOST_PACKAGES, ...packages])]]);
 	}
+	if (packaging.length > 0) commands.push(['apt-get', ['install', '-y', '--no-install-recommends', ...packaging]]);
 	const text = commands.map(([c, a]) => `${c} ${a.join(' ')}`).join(' && ');
 	if (!opts.allowApt) {
 		throw new ToolchainError(`the host needs set-up; run as root:\n  ${text}\nor rerun provision with --yes`);
