@@ -206,6 +206,9 @@ int entry(unsigned int cpu_id, struct per_cpu *cpu)
 			printk("Enabling the hypervisor failed (%d)\n", err);
 		return err;
 	}
+	if ((int)cpu_id == master_cpu && arch_protect_hypervisor())
+		printk("WARNING: hypervisor memory stays mapped W+X (no memory "
+		       "for the page tables)\n");
 
 	arch_cpu_activate(cpu);
 	control_cpu_online(cpu, true);

@@ -265,4 +265,4 @@ boot_pt_l1_hv:	.space 4096
 boot_pt_l2_hv:	.space 4096
 boot_pt_l1_id:	.space 4096
 boot_pt_l2_id:	.space 4096
-	.global boot_pt_l0, boot_pt_l2_hv
+	.global boot_pt_l0, boot_pt_l1_hv, boot_pt_l1_id, boot_pt_l2_hv

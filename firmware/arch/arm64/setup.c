@@ -21,8 +21,10 @@
 #define GICD_SIZE		0x10000
 #define GICR_STRIDE		0x20000
 
-extern pt_entry_t boot_pt_l0[], boot_pt_l2_hv[];
-extern u8 __hv_start[];
+extern pt_entry_t boot_pt_l0[], boot_pt_l1_hv[], boot_pt_l1_id[];
+extern pt_entry_t boot_pt_l2_hv[];
+extern u8 __hv_start[], __text_start[], __text_end[], __rodata_end[];
+extern u8 __stack_guard[], __core_end[];
 
 /* The virtual console, in its own page so it can be shown to the root. */
 struct jailhouse_virt_console hv_console __section(".console") __aligned(4096);
@@ -105,6 +107,129 @@ int arch_init_early(void)
 		return -ENODEV;
 	}
 	return gicv3_init();
+}
+
+static const char *hv_rights(u64 virt)
+{
+	unsigned long flags = 0;
+
+	if (!paging_lookup(&hv_paging, virt, NULL, &flags))
+		return "unmapped";
+	if (flags & PAGE_FLAG_EXEC)
+		return (flags & PAGE_FLAG_WRITE) ? "rwx" : "r-x";
+	return (flags & PAGE_FLAG_WRITE) ? "rw-" : "r--";
+}
+
+static unsigned int hv_unmapped(u64 virt)
+{
+	return !paging_lookup(&hv_paging, virt, NULL, NULL);
+}
+
+/* the last page of each CPU's area but the last one guards the next */
+static unsigned int count_cpu_guards(u64 percpu, u64 cpus)
+{
+	unsigned int n, guards = 0;
+
+	for (n = 0; n + 1 < cpus; n++)
+		guards += hv_unmapped(percpu + (n + 1) * PERCPU_SIZE -
+				      PAGE_SIZE);
+	return guards;
+}
+
+/* The table entry of pg's tree that covers virt at level 1. */
+static pt_entry_t l1_entry(struct paging_structs *pg, u64 virt)
+{
+	pt_entry_t l0 = pg->root[(virt >> 39) & 511];
+	pt_entry_t *l1 = paging_phys2hv(l0 & PTE_ADDR_MASK);
+
+	return l1[(virt >> 30) & 511];
+}
+
+/*
+ * Builds the final tables in a scratch tree, then swaps them in at level
+ * 1 (one entry each for HV_BASE and the identity mapping) and drops the
+ * scratch L0/L1 pages. The translations stay the same, only their rights
+ * and granule change; the inner-shareable TLB flush reaches every CPU.
+ * The boot tables' L2 pages stay where they are: arch_hv_phys_start()
+ * reads them.
+ */
+int arch_protect_hypervisor(void)
+{
+	u64 phys = arch_hv_phys_start(), base = (u64)__hv_start;
+	u64 size = system_config->hypervisor_memory.size;
+	u64 percpu = (u64)__core_end, cpus = hypervisor_header.max_cpus;
+	const unsigned long rw = PAGE_FLAG_READ | PAGE_FLAG_WRITE;
+	struct paging_structs tmp;
+	struct {
+		u64 start, end;
+		unsigned long flags;
+	} parts[] = {
+		{ base, (u64)__text_start, rw },		/* header */
+		{ (u64)__text_start, (u64)__text_end,
+		  PAGE_FLAG_READ | PAGE_FLAG_EXEC },
+		{ (u64)__text_end, (u64)__rodata_end, PAGE_FLAG_READ },
+		{ (u64)__rodata_end, (u64)__stack_guard, rw },
+		/* __stack_guard: unmapped */
+	};
+	pt_entry_t hv_l1, id_l1, *old_l0, *old_l1;
+	unsigned int n;
+	int err;
+
+	err = paging_create_root(&tmp, &arm64_hv_paging);
+	if (err)
+		return err;
+	for (n = 0; n < ARRAY_SIZE(parts) && !err; n++)
+		err = paging_map(&tmp, parts[n].start,
+				 phys + parts[n].start - base,
+				 parts[n].end - parts[n].start,
+				 parts[n].flags);
+	/* each CPU's area but its last page, the guard of the next one */
+	for (n = 0; n < cpus && !err; n++)
+		err = paging_map(&tmp, percpu + n * PERCPU_SIZE,
+				 phys + percpu - base + n * PERCPU_SIZE,
+				 PERCPU_SIZE - PAGE_SIZE, rw);
+	/* system config and page pool (with the cells' comm pages) */
+	if (!err)
+		err = paging_map(&tmp, percpu + cpus * PERCPU_SIZE,
+				 phys + percpu - base + cpus * PERCPU_SIZE,
+				 size - (percpu - base) - cpus * PERCPU_SIZE, rw);
+	/* identity: only the code that switches the MMU off on the way out */
+	if (!err)
+		err = paging_map(&tmp, phys + (u64)__text_start - base,
+				 phys + (u64)__text_start - base,
+				 (u64)__text_end - (u64)__text_start,
+				 PAGE_FLAG_READ | PAGE_FLAG_EXEC);
+	if (err) {
+		paging_destroy(&tmp);
+		return err;
+	}
+
+	hv_l1 = l1_entry(&tmp, base);
+	id_l1 = l1_entry(&tmp, phys);
+	boot_pt_l1_hv[(base >> 30) & 511] = hv_l1;
+	boot_pt_l1_id[(phys >> 30) & 511] = id_l1;
+	dsb_ish();
+	asm volatile("tlbi alle2is" : : : "memory");
+	dsb_ish();
+	isb();
+
+	/* the scratch L0 and L1 tables; the L2/L3 ones are in use now */
+	old_l0 = tmp.root;
+	for (n = 0; n < 512; n++)
+		if (old_l0[n] & PTE_VALID) {
+			old_l1 = paging_phys2hv(old_l0[n] & PTE_ADDR_MASK);
+			page_free(&mem_pool, old_l1, 1);
+		}
+	page_free(&mem_pool, old_l0, 1);
+
+	/* what the live tables say now, read back for the log and the tests */
+	printk("Hypervisor mapping: code %s, data %s, comm pages %s, "
+	       "%llu stack guard pages\n",
+	       hv_rights((u64)__text_start), hv_rights((u64)__rodata_end),
+	       hv_rights(mem_pool.base + (mem_pool.pages - 1) * PAGE_SIZE),
+	       (unsigned long long)(hv_unmapped((u64)__stack_guard) +
+				    count_cpu_guards(percpu, cpus)));
+	return 0;
 }
 
 int arch_cpu_init(struct per_cpu *cpu)

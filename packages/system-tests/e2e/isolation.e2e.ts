@@ -176,6 +176,12 @@ describe.each(MODES)('isolation attacks ($mode)', ({ icount }) => {
 		await s.check(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
 		poolAfterEnable = await poolUsed();
 	});
+
+	it('the hypervisor maps its code r-x, data and comm pages rw-, and a guard page under every stack (hole 10)', async () => {
+		// read back from the live EL2 tables by the hypervisor at enable
+		const m = await s.waitFor('uart', /Hypervisor mapping: code (\S+), data (\S+), comm pages (\S+), (\d+) stack guard pages/, 10_000);
+		expect([m[1], m[2], m[3], Number(m[4])]).toEqual(['r-x', 'rw-', 'rw-', 4]);
+	});
 	afterAll(() => s?.kill());
 
 	it('CPUs of a cell cannot restart each other while management stops the cell (hole 1)', async () => {

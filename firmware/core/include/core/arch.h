@@ -25,6 +25,14 @@ u64 arch_hv_phys_start(void);
  */
 int arch_init_early(void);
 
+/*
+ * Master CPU, once every CPU has entered (none writes the boot page
+ * tables any more): the final mapping of the hypervisor memory, code
+ * read-only and executable, everything else not executable, a guard page
+ * under every CPU's stack. On failure the boot mapping stays.
+ */
+int arch_protect_hypervisor(void);
+
 /* Every CPU, before the rendezvous: checks only, no lasting changes. */
 int arch_cpu_init(struct per_cpu *cpu);
 

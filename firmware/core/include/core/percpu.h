@@ -46,7 +46,12 @@ struct per_cpu {
 	struct arch_per_cpu arch;
 };
 
-_Static_assert(sizeof(struct per_cpu) <= PERCPU_SIZE, "per_cpu too big");
+/*
+ * The last page of each CPU's area stays unused: it is the guard page
+ * under the next CPU's stack (arch_protect_hypervisor).
+ */
+_Static_assert(sizeof(struct per_cpu) <= PERCPU_SIZE - 4096,
+	       "per_cpu reaches into the guard page");
 
 struct per_cpu *per_cpu(unsigned int cpu);
 
