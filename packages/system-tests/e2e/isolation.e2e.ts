@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CELL_PASSIVE_COMMREG, decodeConfig, encodeConfig, MEM_IO, MEM_READ, MEM_WRITE, type CellConfig } from '@jailhouse/config';
 import { provisionedTarget, QEMU_ARM64, repoRoot, resolveModules, type QemuSession } from '@jailhouse/toolchain';
-import { bootWithDriver, buildHypercallFuzzModule, buildIoctlFuzzTool, buildRawIoctlTool, MODES, SYSFS, SYSTEM_CELL, testFiles } from '../src/guest.js';
+import { bootWithDriver, buildTestModules, buildIoctlFuzzTool, buildRawIoctlTool, MODES, SYSFS, SYSTEM_CELL, testFiles } from '../src/guest.js';
 
 const ATTACKS = `${repoRoot()}/inmate-sdk/out/attacks`;
 const INMATES = '/usr/share/jailhouse/inmates';
@@ -168,7 +168,7 @@ describe.each(MODES)('isolation attacks ($mode)', ({ icount }) => {
 			{ hostPath: buildRawIoctlTool(), guestPath: '/usr/bin/jh-ioctl', mode: 0o755 },
 			...ATTACK_INMATES.map((n) => ({ hostPath: `${ATTACKS}/${n}.bin`, guestPath: `/test/${n}.bin` })),
 			{ hostPath: buildIoctlFuzzTool(), guestPath: '/usr/bin/jh-ioctl-fuzz', mode: 0o755 },
-			{ hostPath: await buildHypercallFuzzModule(), guestPath: '/test/jh_hcfuzz.ko' },
+			...Object.entries(await buildTestModules()).map(([n, p]) => ({ hostPath: p, guestPath: `/test/jh_${n}.ko` })),
 			...testFiles(Object.fromEntries(MEM_ATTACKS.map((a) => [`param-${a.name}.bin`, memParam(a.op, a.addr)]))),
 			...testFiles(mutatedConfigs(MUTATIONS)).map((f) => ({ ...f, guestPath: f.guestPath.replace('/test/', '/test/mut/') })),
 		];
@@ -269,6 +269,26 @@ describe.each(MODES)('isolation attacks ($mode)', ({ icount }) => {
 		const t1 = Number((await s.check('cut -d" " -f1 /proc/uptime')).trim());
 		expect(t1 - t0).toBeGreaterThanOrEqual(1);
 		await s.check('jh-ioctl destroy inmate-demo && jh-ioctl destroy inmate-2', 60_000);
+		await rootUnaffected();
+	});
+
+	it('an SPI comes back from a cell as the root had it: priority, group, off, not pending, not active (hole 8)', async () => {
+		// SPI 144 is inmate-demo's; the root configures it first (jh_gicpeek, through the mediated distributor)
+		const peek = async (args = '') => {
+			await s.check(`insmod /test/jh_gicpeek.ko spi=144 ${args} && rmmod jh_gicpeek`);
+			const line = (await s.check('dmesg | grep "jh_gicpeek:" | tail -1')).trim();
+			return line.replace(/^.*jh_gicpeek: /, '');
+		};
+		const before = await peek('prio=0x40');
+		expect(before).toMatch(/spi 144 prio 0x40 group 1 enabled 0 pending 0 active 0/);
+		// gic-attack sets its own SPI to priority 0, group 0, pending and active
+		const mark = uartMark();
+		await s.check('jh-ioctl create /test/attack.cell && jh-ioctl load inmate-demo /test/gic-attack.bin 0 && jh-ioctl start inmate-demo');
+		await s.waitFor('uart', /gic-attack: (\d+) findings/, 60_000, mark);
+		// while the cell has it, the root sees none of its state
+		expect(await peek()).toBe('spi 144 prio 0x00 group 0 enabled 0 pending 0 active 0');
+		await s.check('jh-ioctl destroy inmate-demo', 60_000);
+		expect(await peek()).toBe(before);
 		await rootUnaffected();
 	});
 

@@ -37,16 +37,16 @@ export function buildIoctlFuzzTool(): string {
 }
 
 /**
- * The test-only module that fuzzes hypercalls from the root cell
- * (kernel/tools/hcfuzz), built with Kbuild against the target's headers in
- * a scratch copy of its folder.
+ * The test-only modules of kernel/tools/hcfuzz (hypercall fuzzing from the
+ * root cell, one SPI's distributor state as the root sees it), built with
+ * Kbuild against the target's headers in a scratch copy of the folder.
  */
-export async function buildHypercallFuzzModule(): Promise<string> {
+export async function buildTestModules(): Promise<{ hcfuzz: string; gicpeek: string }> {
 	const env = await kbuildEnvironment();
 	const dir = join(mkdtempSync(join(tmpdir(), 'jh-hcfuzz-')), 'hcfuzz');
 	cpSync(join(repoRoot(), 'kernel/tools/hcfuzz'), dir, { recursive: true });
 	execFileSync('make', [...env.makeArgs, `M=${dir}`, 'modules'], { stdio: 'pipe' });
-	return join(dir, 'jh_hcfuzz.ko');
+	return { hcfuzz: join(dir, 'jh_hcfuzz.ko'), gicpeek: join(dir, 'jh_gicpeek.ko') };
 }
 
 /** Writes test files to a temp folder and returns them as extra initramfs files under /test. */
