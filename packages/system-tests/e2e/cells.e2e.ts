@@ -1,19 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CELL_PASSIVE_COMMREG, decodeConfig, encodeConfig, type CellConfig } from '@jailhouse/config';
+import { CELL_PASSIVE_COMMREG, encodeConfig } from '@jailhouse/config';
 import { repoRoot, type QemuSession } from '@jailhouse/toolchain';
-import { bootWithDriver, buildRawIoctlTool, CELLS, MODES, SYSFS, SYSTEM_CELL, testFiles } from '../src/guest.js';
+import { bootWithDriver, cellFile, buildRawIoctlTool, CELLS, MODES, SYSFS, SYSTEM_CELL, testFiles } from '../src/guest.js';
 
 const INMATES = '/usr/share/jailhouse/inmates';
 const DEMO_CELL = `${CELLS}/qemu-arm64-inmate-demo.cell`;
 const CELL2 = `${CELLS}/qemu-arm64-inmate-2.cell`;
 const SHUTDOWN_DEMO_ELF = `${repoRoot()}/inmate-sdk/out/build/shutdown-demo/cell/shutdown-demo.elf`;
-
-function cellFile(name: string): CellConfig {
-	const c = decodeConfig(readFileSync(`${repoRoot()}/packages/config/out/cells/${name}`));
-	if (c.kind !== 'cell') throw new Error(`${name} is not a cell config`);
-	return c;
-}
 
 /** Cells the CLI's checks and the hypervisor must both refuse. */
 function badCells(): Record<string, Uint8Array> {

@@ -10,9 +10,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CELL_PASSIVE_COMMREG, decodeConfig, encodeConfig, MEM_IO, MEM_READ, MEM_WRITE, type CellConfig } from '@jailhouse/config';
+import { CELL_PASSIVE_COMMREG, decodeConfig, encodeConfig, MEM_IO, MEM_READ, MEM_WRITE } from '@jailhouse/config';
 import { provisionedTarget, QEMU_ARM64, repoRoot, resolveModules, type QemuSession } from '@jailhouse/toolchain';
-import { bootWithDriver, buildTestModules, buildIoctlFuzzTool, buildRawIoctlTool, MODES, SYSFS, SYSTEM_CELL, testFiles } from '../src/guest.js';
+import { bootWithDriver, cellFile, buildTestModules, buildIoctlFuzzTool, buildRawIoctlTool, MODES, SYSFS, SYSTEM_CELL, testFiles } from '../src/guest.js';
 
 const ATTACKS = `${repoRoot()}/inmate-sdk/out/attacks`;
 const INMATES = '/usr/share/jailhouse/inmates';
@@ -95,12 +95,6 @@ function mutatedConfigs(count: number): Record<string, Uint8Array> {
 		out[`mut-${String(i).padStart(4, '0')}.cell`] = b;
 	}
 	return out;
-}
-
-function cellFile(name: string): CellConfig {
-	const c = decodeConfig(readFileSync(`${repoRoot()}/packages/config/out/cells/${name}`));
-	if (c.kind !== 'cell') throw new Error(`${name} is not a cell config`);
-	return c;
 }
 
 /** Cells the attacks run in, derived from the reference inmate-demo cell. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeConfig, type CellConfig } from '@jailhouse/config';
 import { bootRootCell, kbuildEnvironment, repoRoot, type ExtraFile, type QemuProfile, type QemuSession } from '@jailhouse/toolchain';
 
 export const CELLS = '/usr/share/jailhouse/cells';
@@ -14,6 +15,13 @@ export const MODES = [
 	{ mode: 'multi-threaded', icount: false },
 	{ mode: 'icount', icount: true },
 ] as const;
+
+/** A reference cell config as packages/config built it (out/cells/<name>), decoded. */
+export function cellFile(name: string): CellConfig {
+	const c = decodeConfig(readFileSync(`${repoRoot()}/packages/config/out/cells/${name}`));
+	if (c.kind !== 'cell') throw new Error(`${name} is not a cell config`);
+	return c;
+}
 
 let rawIoctlTool: string | undefined;
 
