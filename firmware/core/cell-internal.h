@@ -7,9 +7,6 @@
 
 struct per_cpu;
 
-/* cell.c */
-void cell_suspend(struct cell *cell);
-
 /* cell-resources.c */
 bool overlaps(u64 a, u64 asize, u64 b, u64 bsize);
 int root_map_range(u64 phys, u64 size, bool map);

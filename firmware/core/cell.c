@@ -90,20 +90,6 @@ static struct cell *cell_find(unsigned long id)
 	return NULL;
 }
 
-
-
-void cell_suspend(struct cell *cell)
-{
-	control_hold_cell_cpus(cell);
-}
-
-
-
-
-
-
-
-
 static void cell_free(struct cell *cell)
 {
 	if (cell->comm)
@@ -287,7 +273,7 @@ long cell_set_loadable(struct per_cpu *cpu, unsigned long id)
 	err = mgmt_begin(cpu, id, &cell);
 	if (err)
 		return err;
-	cell_suspend(cell);
+	control_hold_cell_cpus(cell);
 	cell->comm->cell_state = JAILHOUSE_CELL_SHUT_DOWN;
 	if (!cell->loadable) {
 		err = map_loadable(cell, true);
@@ -315,7 +301,7 @@ long cell_start(struct per_cpu *cpu, unsigned long id)
 	err = mgmt_begin(cpu, id, &cell);
 	if (err)
 		return err;
-	cell_suspend(cell);
+	control_hold_cell_cpus(cell);
 	if (cell->loadable) {
 		err = map_loadable(cell, false);
 		if (err)
@@ -358,7 +344,7 @@ long cell_destroy(struct per_cpu *cpu, unsigned long id)
 		spin_unlock(&mgmt_lock);
 		return -EPERM;
 	}
-	cell_suspend(cell);
+	control_hold_cell_cpus(cell);
 	/* nothing goes back while a CPU of the cell could still run it */
 	spin_lock(&control_lock);
 	if (!control_cpus_off(cell->cpu_set)) {

@@ -56,7 +56,7 @@ u32 comm_send(struct cell *cell, u32 msg)
 		if (timeout && --timeout == 0) {
 			printk("Cell \"%s\" did not answer message %u: "
 			       "stopped, failed\n", cell->config->name, msg);
-			cell_suspend(cell);
+			control_hold_cell_cpus(cell);
 			comm->cell_state = JAILHOUSE_CELL_FAILED;
 			return msg == JAILHOUSE_MSG_SHUTDOWN_REQUEST ?
 				JAILHOUSE_MSG_REQUEST_APPROVED :

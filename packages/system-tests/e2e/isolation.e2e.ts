@@ -135,6 +135,12 @@ describe.each(MODES)('isolation attacks ($mode)', ({ icount }) => {
 	/** A cell's state by name (sysfs), ids being reused. */
 	const stateOf = async (name: string) =>
 		(await s.check(`cat $(grep -lx '${name}' ${SYSFS}/cells/*/name | sed 's/name$/state/')`)).trim();
+	const dmesgLines = async () => Number((await s.check('dmesg | wc -l')).trim());
+	/** No oops, BUG, warning or call trace in the kernel log since line `after`. */
+	const expectNoKernelComplaints = async (after: number) => {
+		const complaints = await s.check(`dmesg | tail -n +${after + 1} | grep -i -A3 "oops\\|bug:\\|warning:\\|call trace" || true`);
+		expect(complaints.trim(), complaints).toBe('');
+	};
 	/** uart-demo in inmate-2 (CPU 2): the bystander whose counter must go on. */
 	const startBystander = async () => {
 		const m = uartMark();
@@ -303,7 +309,7 @@ describe.each(MODES)('isolation attacks ($mode)', ({ icount }) => {
 	});
 
 	it('the root side: 10,000 random hypercalls from all CPUs at once and 10,000 random ioctls', async () => {
-		const dmesgBefore = Number((await s.check('dmesg | wc -l')).trim());
+		const dmesgBefore = await dmesgLines();
 		await s.check('insmod /test/jh_hcfuzz.ko count=10000 && rmmod jh_hcfuzz', 600_000);
 		const line = (await s.check('dmesg | grep "jh_hcfuzz:" | tail -1')).trim();
 		const m = /jh_hcfuzz: (\d+) hypercalls on 4 CPUs: (\d+) refused, (\d+) answered/.exec(line);
@@ -314,15 +320,14 @@ describe.each(MODES)('isolation attacks ($mode)', ({ icount }) => {
 		expect(i, ioctls).not.toBeNull();
 		// nothing in there may do anything: no cell, no enable, no load
 		expect(i![1], ioctls).toBe('0');
-		const kernelComplaints = await s.check(`dmesg | tail -n +${dmesgBefore + 1} | grep -i -A3 "oops\\|bug:\\|warning:\\|call trace" || true`);
-		expect(kernelComplaints.trim(), kernelComplaints).toBe('');
+		await expectNoKernelComplaints(dmesgBefore);
 		console.log(`root-side fuzz (${icount ? 'icount' : 'multi-threaded'}): ${line.replace(/^.*jh_hcfuzz: /, '')}; ${ioctls}`);
 		await rootUnaffected();
 	});
 
 	it(`configs straight to the hypervisor: mutated cell configs (${MUTATIONS}, ${MUTATIONS_ICOUNT} under -icount) are refused or created and destroyed cleanly`, async () => {
 		const count = icount ? MUTATIONS_ICOUNT : MUTATIONS;
-		const dmesgBefore = Number((await s.check('dmesg | wc -l')).trim());
+		const dmesgBefore = await dmesgLines();
 		const out = await s.check(
 			`ok=0; refused=0; for f in $(ls /test/mut/*.cell | head -n ${count}); do ` +
 				'id=$(jh-ioctl create $f 2>/dev/null | sed -n "s/^cell id //p"); ' +
@@ -335,8 +340,7 @@ describe.each(MODES)('isolation attacks ($mode)', ({ icount }) => {
 		expect(m, out).not.toBeNull();
 		expect(out).not.toMatch(/DESTROY FAILED/);
 		expect(Number(m![1]) + Number(m![2]), out).toBe(count);
-		const kernelComplaints = await s.check(`dmesg | tail -n +${dmesgBefore + 1} | grep -i -A3 "oops\\|bug:\\|warning:\\|call trace" || true`);
-		expect(kernelComplaints.trim(), kernelComplaints).toBe('');
+		await expectNoKernelComplaints(dmesgBefore);
 		await rootUnaffected();
 	});
 
