@@ -428,8 +428,10 @@ describe.each(MODES)('LPIs while enabled ($mode)', ({ icount }) => {
 	it('the root cell keeps taking interrupts on every CPU while a PCI device sends MSIs', async () => {
 		// virtio-rng feeds the kernel's entropy pool from a kthread: MSIs all the time
 		expect(await s.check('grep -c ITS-MSI /proc/interrupts')).toMatch(/^[1-9]/);
-		await s.check('jailhouse enable /test/system-its.cell', 120_000);
+		// LPIs arrive from the first moment of enable on (the entropy kthread
+		// does not wait for the dd below), and each CPU logs only its first
 		const mark = s.console('uart').length;
+		await s.check('jailhouse enable /test/system-its.cell', 120_000);
 		// the reads wait for completions that never come (LPIs are dropped): killed after 10 s
 		await s.check('timeout -s KILL 10 dd if=/dev/hwrng of=/dev/null bs=16 count=64 2>/dev/null; true', 60_000);
 		await s.waitFor('uart', /CPU \d: LPI \d+ dropped/, 30_000, mark);

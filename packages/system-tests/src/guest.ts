@@ -23,38 +23,40 @@ export function cellFile(name: string): CellConfig {
 	return c;
 }
 
-let rawIoctlTool: string | undefined;
+const guestTools = new Map<string, string>();
 
 /**
- * A raw ioctl client (kernel/tools/jh-ioctl.c) built statically for the
- * guest: tests use it to hand the driver what the CLI would refuse.
+ * A user-space test tool from kernel/tools/<name>.c, built statically for
+ * the guest (the ABI headers of firmware/include on the include path);
+ * built once per test process.
  */
-export function buildRawIoctlTool(): string {
-	if (rawIoctlTool) return rawIoctlTool;
-	const out = join(mkdtempSync(join(tmpdir(), 'jh-systest-')), 'jh-ioctl');
-	execFileSync('aarch64-linux-gnu-gcc', ['-static', '-O2', '-Wall', '-o', out, join(repoRoot(), 'kernel/tools/jh-ioctl.c')]);
-	rawIoctlTool = out;
+export function buildGuestTool(name: string): string {
+	const built = guestTools.get(name);
+	if (built) return built;
+	const out = join(mkdtempSync(join(tmpdir(), 'jh-systest-')), name);
+	execFileSync('aarch64-linux-gnu-gcc', ['-static', '-O2', '-Wall', '-Werror', '-pthread', `-I${join(repoRoot(), 'firmware/include')}`, '-o', out, join(repoRoot(), `kernel/tools/${name}.c`)]);
+	guestTools.set(name, out);
 	return out;
 }
 
-/** The random-ioctl client (kernel/tools/jh-ioctl-fuzz.c), static for the guest. */
-export function buildIoctlFuzzTool(): string {
-	const out = join(mkdtempSync(join(tmpdir(), 'jh-systest-')), 'jh-ioctl-fuzz');
-	execFileSync('aarch64-linux-gnu-gcc', ['-static', '-O2', '-Wall', '-o', out, join(repoRoot(), 'kernel/tools/jh-ioctl-fuzz.c')]);
-	return out;
-}
+/** A raw ioctl client (kernel/tools/jh-ioctl.c): tests use it to hand the driver what the CLI would refuse. */
+export const buildRawIoctlTool = (): string => buildGuestTool('jh-ioctl');
+
+/** The random-ioctl client (kernel/tools/jh-ioctl-fuzz.c). */
+export const buildIoctlFuzzTool = (): string => buildGuestTool('jh-ioctl-fuzz');
 
 /**
  * The test-only modules of kernel/tools/hcfuzz (hypercall fuzzing from the
- * root cell, one SPI's distributor state as the root sees it), built with
- * Kbuild against the target's headers in a scratch copy of the folder.
+ * root cell, one SPI's distributor state as the root sees it, CELL_CREATE
+ * racing DISABLE), built with Kbuild against the target's headers in a
+ * scratch copy of the folder.
  */
-export async function buildTestModules(): Promise<{ hcfuzz: string; gicpeek: string }> {
+export async function buildTestModules(): Promise<{ hcfuzz: string; gicpeek: string; mgmtrace: string }> {
 	const env = await kbuildEnvironment();
 	const dir = join(mkdtempSync(join(tmpdir(), 'jh-hcfuzz-')), 'hcfuzz');
 	cpSync(join(repoRoot(), 'kernel/tools/hcfuzz'), dir, { recursive: true });
 	execFileSync('make', [...env.makeArgs, `M=${dir}`, 'modules'], { stdio: 'pipe' });
-	return { hcfuzz: join(dir, 'jh_hcfuzz.ko'), gicpeek: join(dir, 'jh_gicpeek.ko') };
+	return { hcfuzz: join(dir, 'jh_hcfuzz.ko'), gicpeek: join(dir, 'jh_gicpeek.ko'), mgmtrace: join(dir, 'jh_mgmtrace.ko') };
 }
 
 /** Writes test files to a temp folder and returns them as extra initramfs files under /test. */
@@ -76,9 +78,14 @@ export interface DriverBootOptions {
 	modules?: string[];
 }
 
-/** Boots the root cell with the driver loaded. */
+/**
+ * Boots the root cell with the driver loaded. The kernel's early messages
+ * (warnings and worse: the command line says quiet) go to the PL011 until
+ * hvc0 takes over, so that a boot that dies before it leaves its reason in
+ * the failure report rather than three empty consoles.
+ */
 export async function bootWithDriver(icount: boolean, extraFiles: ExtraFile[] = [], o: DriverBootOptions = {}): Promise<QemuSession> {
-	const s = await bootRootCell({ icount, extraFiles: [...extraFiles, ...(o.extraFiles ?? [])], profile: o.profile, extraArgs: o.extraArgs });
+	const s = await bootRootCell({ icount, earlycon: true, extraFiles: [...extraFiles, ...(o.extraFiles ?? [])], profile: o.profile, extraArgs: o.extraArgs });
 	for (const m of o.modules ?? []) await s.check(`insmod ${m}`);
 	await s.check('insmod /usr/lib/modules/$(uname -r)/extra/jailhouse.ko');
 	return s;
