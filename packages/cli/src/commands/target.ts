@@ -5,6 +5,8 @@
 // that carries the hypervisor's own reason from its console.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { join } from 'node:path';
 import {
 	ConfigError,
 	decodeConfig,
@@ -20,7 +22,8 @@ import { CliError } from '../errors.js';
 import { IoctlError, type Device } from '../driver/device.js';
 import { ioctlFailure, loadDriverHint, type IoctlFailureContext } from '../driver/errno.js';
 import type { IoctlName } from '../driver/ioctl.js';
-import { consoleTail, readEnabled } from '../driver/sysfs.js';
+import { checkDriverAbi } from '../driver/abi.js';
+import { consoleTail, readAttr, readEnabled } from '../driver/sysfs.js';
 
 /** Where the target commands look; each has an environment override for tests and unusual setups. */
 export interface TargetPaths {
@@ -99,11 +102,12 @@ export async function loadDriverConfig<K extends 'system' | 'cell'>(
 	});
 }
 
-/** The driver must be loaded: /dev/jailhouse exists. Checked without opening it. */
+/** The driver must be loaded (/dev/jailhouse exists) and speak this CLI's driver ABI. Checked without opening it. */
 export function requireDriver(paths: TargetPaths): void {
 	if (!existsSync(paths.device)) {
 		throw new CliError(`${paths.device} not found: the jailhouse driver is not loaded; ${loadDriverHint()}`);
 	}
+	checkDriverAbi(paths.sysfs);
 }
 
 /** The hypervisor must be enabled for cell commands; unknown (no sysfs) is let through to the driver. */
@@ -121,6 +125,13 @@ export function runIoctl(dev: Device, op: IoctlName, arg: Buffer | null, ctx: Om
 		if (!(e instanceof IoctlError)) throw e;
 		const f = ioctlFailure(op, e.errno, { ...ctx, device: dev.path });
 		let message = f.message;
+		if (op === 'ENABLE' && e.errno === osConstants.errno.ENOEXEC) {
+			// the driver refused the image's header version; dmesg has its sentence
+			const image = readAttr(join(ctx.sysfs, 'hypervisor_version'))?.trim();
+			const driver = readAttr(join(ctx.sysfs, 'version'))?.trim();
+			const header = readAttr(join(ctx.sysfs, 'header_version'))?.trim();
+			if (image && driver && header) message += `\nhypervisor image jailhouse.bin: ${image}; driver ${driver} loads header ${header} (dmesg says which to upgrade)`;
+		}
 		if (f.showConsole) {
 			const tail = consoleTail(ctx.sysfs);
 			if (tail.length) message += `\nhypervisor console (last ${tail.length} lines of ${ctx.sysfs}/console):\n  ${tail.join('\n  ')}`;
