@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkDriverAbi, DRIVER_ABI_REVISION, driverAbiMismatch, readDriverVersions, versionReport } from '../src/driver/abi.js';
+import { imageMismatch } from '../src/commands/target.js';
+import { ioctlFailure } from '../src/driver/errno.js';
 import { CliError } from '../src/errors.js';
 import { VERSION } from '../src/version.js';
 import { fakeSysfs } from './target-fixtures.js';
@@ -127,5 +129,23 @@ describe('target commands refuse a driver of another ABI (built bundle)', () => 
 		const r = run(['--version'], fakeSysfs());
 		expect(r.status).toBe(0);
 		expect(r.stdout).toBe(`jailhouse ${VERSION} (CLI, driver ABI ${DRIVER_ABI_REVISION})\ndriver: 0.1.0 (driver ABI 1, hypervisor header 2)\nhypervisor: 0.1.0 (enabled)\n`);
+	});
+});
+
+describe('enable refused for the image header version (ENOEXEC)', () => {
+	it('says so, and names both versions and what to upgrade from sysfs', () => {
+		const f = ioctlFailure('ENABLE', 8, { device: '/dev/jailhouse', enabledBefore: false });
+		expect(f.message).toBe('cannot enable the hypervisor: the driver does not load this hypervisor image: jailhouse.bin has another header version than the driver; dmesg names both versions and which to upgrade (ENOEXEC)');
+		const sysfs = fakeSysfs({ enabled: false });
+		writeFileSync(join(sysfs, 'hypervisor_version'), '0.9.0 (header 3)\n');
+		expect(imageMismatch(sysfs)).toBe(
+			'hypervisor image jailhouse.bin 0.9.0 (header 3) is newer than the driver 0.1.0 (header 2): upgrade the driver (jailhouse-dkms or jailhouse-modules-<kernel release>) to the hypervisor\'s version',
+		);
+		writeFileSync(join(sysfs, 'hypervisor_version'), 'unknown (header 1)\n');
+		expect(imageMismatch(sysfs)).toBe(
+			'hypervisor image jailhouse.bin unknown (header 1) is older than the driver 0.1.0 (header 2): upgrade the hypervisor image (jailhouse-firmware, /lib/firmware/jailhouse.bin) to the driver\'s version',
+		);
+		writeFileSync(join(sysfs, 'hypervisor_version'), '0.1.0\n');
+		expect(imageMismatch(sysfs)).toBeUndefined();
 	});
 });

@@ -117,6 +117,24 @@ export function requireEnabled(paths: TargetPaths): void {
 	}
 }
 
+/**
+ * After the driver refused jailhouse.bin's header version (ENOEXEC): both
+ * versions, from sysfs, and which to upgrade; undefined if sysfs does not say.
+ */
+export function imageMismatch(sysfs: string): string | undefined {
+	const image = readAttr(join(sysfs, 'hypervisor_version'))?.trim();
+	const driver = readAttr(join(sysfs, 'version'))?.trim();
+	const header = Number(readAttr(join(sysfs, 'header_version'))?.trim());
+	const m = image === undefined ? null : /^(\S+) \(header (\d+)\)$/.exec(image);
+	if (!m || !driver || !Number.isInteger(header)) return undefined;
+	const theirs = Number(m[2]);
+	if (theirs === header) return undefined;
+	const head = `hypervisor image jailhouse.bin ${m[1]} (header ${theirs}) is ${theirs > header ? 'newer' : 'older'} than the driver ${driver} (header ${header})`;
+	return theirs > header
+		? `${head}: upgrade the driver (jailhouse-dkms or jailhouse-modules-<kernel release>) to the hypervisor's version`
+		: `${head}: upgrade the hypervisor image (jailhouse-firmware, /lib/firmware/jailhouse.bin) to the driver's version`;
+}
+
 /** Issues an ioctl; a failure becomes a CliError with the meaning of errno and, where it helps, the hypervisor console's last lines. */
 export function runIoctl(dev: Device, op: IoctlName, arg: Buffer | null, ctx: Omit<IoctlFailureContext, 'device'> & { sysfs: string }): number {
 	try {
@@ -126,11 +144,8 @@ export function runIoctl(dev: Device, op: IoctlName, arg: Buffer | null, ctx: Om
 		const f = ioctlFailure(op, e.errno, { ...ctx, device: dev.path });
 		let message = f.message;
 		if (op === 'ENABLE' && e.errno === osConstants.errno.ENOEXEC) {
-			// the driver refused the image's header version; dmesg has its sentence
-			const image = readAttr(join(ctx.sysfs, 'hypervisor_version'))?.trim();
-			const driver = readAttr(join(ctx.sysfs, 'version'))?.trim();
-			const header = readAttr(join(ctx.sysfs, 'header_version'))?.trim();
-			if (image && driver && header) message += `\nhypervisor image jailhouse.bin: ${image}; driver ${driver} loads header ${header} (dmesg says which to upgrade)`;
+			const which = imageMismatch(ctx.sysfs);
+			if (which) message += `\n${which}`;
 		}
 		if (f.showConsole) {
 			const tail = consoleTail(ctx.sysfs);

@@ -85,7 +85,7 @@ export function ioctlFailure(op: IoctlName, errno: number, ctx: IoctlFailureCont
 					: fail('the hypervisor is already enabled; run `jailhouse disable` first');
 			}
 			if (is(errno, 'ENOEXEC')) {
-				return fail('the driver does not load this hypervisor image: jailhouse.bin has another header version than the driver speaks (one of them is older); dmesg names both versions and which to upgrade');
+				return fail('the driver does not load this hypervisor image: jailhouse.bin has another header version than the driver; dmesg names both versions and which to upgrade');
 			}
 			if (is(errno, 'ENOENT')) return fail('the firmware jailhouse.bin was not found; install it to /lib/firmware/ (dmesg names the file the kernel looked for)');
 			if (is(errno, 'ENODEV', 'EOPNOTSUPP', 'ENOSYS')) {
