@@ -7,6 +7,16 @@
 #include <linux/mutex.h>
 #include <jailhouse/cell-config.h>
 
+/*
+ * The driver's interface to user space: the ioctls, their arguments and
+ * the sysfs files. Bumped on any change a tool using it would notice;
+ * the CLI refuses a driver of another revision (sysfs abi_revision,
+ * packages/cli/src/driver/abi.ts).
+ *   1  the first with a revision (sysfs version, abi_revision,
+ *      header_version, hypervisor_version)
+ */
+#define JAILHOUSE_DRIVER_ABI_REVISION	1
+
 #define JAILHOUSE_CELL_CREATE		_IOW(0, 2, struct jailhouse_cell_create)
 #define JAILHOUSE_CELL_LOAD		_IOW(0, 3, struct jailhouse_cell_load)
 #define JAILHOUSE_CELL_START		_IOW(0, 4, struct jailhouse_cell_id)

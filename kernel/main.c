@@ -36,8 +36,8 @@
 #include <jailhouse/hypercall.h>
 
 #include "jailhouse.h"
+#include "version.h"	/* JAILHOUSE_DRIVER_VERSION, from package.json */
 
-#define JAILHOUSE_DRIVER_VERSION	"0.1.0"
 #define JAILHOUSE_FW_NAME		"jailhouse.bin"
 
 #define JAILHOUSE_ENABLE		_IOW(0, 0, void *)
@@ -61,6 +61,8 @@ static struct jailhouse_virt_console *console_last;
 static unsigned int console_generation;
 /* the system config asked for the in-memory console */
 static bool console_permitted;
+/* hypervisor_version of the running (or last enabled) image */
+static char hv_version[JAILHOUSE_VERSION_LEN];
 
 struct entry_ctx {
 	phys_addr_t entry;
@@ -264,6 +266,69 @@ static int root_cpus_match(const struct jailhouse_system *config,
 	return 0;
 }
 
+/*
+ * The version text of an image, made printable, in a buffer of
+ * JAILHOUSE_VERSION_LEN: from hypervisor_version (header version 2 on),
+ * "unknown" for older images.
+ */
+static void image_version(const struct firmware *fw, char *out)
+{
+	const struct jailhouse_header *h = (const void *)fw->data;
+	unsigned int i;
+
+	strscpy(out, "unknown", JAILHOUSE_VERSION_LEN);
+	if (fw->size < sizeof(*h) || h->version < 2 ||
+	    !h->hypervisor_version[0])
+		return;
+	for (i = 0; i < JAILHOUSE_VERSION_LEN - 1 &&
+		    h->hypervisor_version[i]; i++) {
+		char c = h->hypervisor_version[i];
+
+		out[i] = (c > ' ' && c < 0x7f) ? c : '?';
+	}
+	out[i] = 0;
+}
+
+/*
+ * Whether this driver can load the image: a jailhouse image of its own
+ * header version, with sane sizes. A header version mismatch is
+ * -ENOEXEC, with both versions and what to upgrade in dmesg.
+ */
+static int check_image(const struct firmware *fw)
+{
+	const struct jailhouse_header *h = (const void *)fw->data;
+	char version[JAILHOUSE_VERSION_LEN];
+
+	if (fw->size < offsetofend(struct jailhouse_header, version) ||
+	    memcmp(h->signature, JAILHOUSE_SIGNATURE,
+		   JAILHOUSE_SIGNATURE_LEN)) {
+		pr_err("jailhouse: %s is not a hypervisor image\n",
+		       JAILHOUSE_FW_NAME);
+		return -EINVAL;
+	}
+	image_version(fw, version);
+	if (h->version > JAILHOUSE_HEADER_VERSION) {
+		pr_err("jailhouse: hypervisor image %s %s (header %u) is newer than this driver %s (header %d): upgrade the driver (jailhouse-dkms or jailhouse-modules-<kernel release>) to the hypervisor's version\n",
+		       JAILHOUSE_FW_NAME, version, h->version,
+		       JAILHOUSE_DRIVER_VERSION, JAILHOUSE_HEADER_VERSION);
+		return -ENOEXEC;
+	}
+	if (h->version < JAILHOUSE_HEADER_VERSION) {
+		pr_err("jailhouse: hypervisor image %s %s (header %u) is older than this driver %s (header %d): upgrade the hypervisor image (jailhouse-firmware, /lib/firmware/%s) to the driver's version\n",
+		       JAILHOUSE_FW_NAME, version, h->version,
+		       JAILHOUSE_DRIVER_VERSION, JAILHOUSE_HEADER_VERSION,
+		       JAILHOUSE_FW_NAME);
+		return -ENOEXEC;
+	}
+	if (fw->size < sizeof(*h) || h->core_size < fw->size ||
+	    h->entry >= fw->size) {
+		pr_err("jailhouse: %s %s is not a valid hypervisor image of header version %d\n",
+		       JAILHOUSE_FW_NAME, version, JAILHOUSE_HEADER_VERSION);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 {
 	const struct firmware *fw = NULL;
@@ -360,18 +425,10 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 		       JAILHOUSE_FW_NAME, err);
 		goto out_unlock;
 	}
-	hv_header = (struct jailhouse_header *)fw->data;
-	err = -EINVAL;
-	if (fw->size < sizeof(*hv_header) ||
-	    memcmp(hv_header->signature, JAILHOUSE_SIGNATURE,
-		   JAILHOUSE_SIGNATURE_LEN) ||
-	    hv_header->version != JAILHOUSE_HEADER_VERSION ||
-	    hv_header->core_size < fw->size ||
-	    hv_header->entry >= fw->size) {
-		pr_err("jailhouse: %s is not a hypervisor image of header version %d\n",
-		       JAILHOUSE_FW_NAME, JAILHOUSE_HEADER_VERSION);
+	err = check_image(fw);
+	if (err)
 		goto out_unlock;
-	}
+	hv_header = (struct jailhouse_header *)fw->data;
 	config_off = hv_header->core_size + max_cpus * hv_header->percpu_size;
 	if (config_off + config_size + 16 * PAGE_SIZE > size) {
 		pr_err("jailhouse: hypervisor memory too small (%lu bytes)\n",
@@ -425,6 +482,7 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 		goto out_unlock;
 	}
 
+	image_version(fw, hv_version);
 	jailhouse_enabled = true;
 	kfree(console_snapshot);
 	console_snapshot = NULL;
@@ -725,8 +783,76 @@ static ssize_t console_show(struct device *dev, struct device_attribute *attr,
 	return len;
 }
 
+static ssize_t version_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", JAILHOUSE_DRIVER_VERSION);
+}
+
+static ssize_t abi_revision_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", JAILHOUSE_DRIVER_ABI_REVISION);
+}
+
+static ssize_t header_version_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", JAILHOUSE_HEADER_VERSION);
+}
+
+/*
+ * The running hypervisor's version; when not enabled, that of the image
+ * enable would load now, with its header version if it is not ours.
+ */
+static ssize_t hypervisor_version_show(struct device *dev,
+				       struct device_attribute *attr,
+				       char *buf)
+{
+	const struct jailhouse_header *h;
+	char version[JAILHOUSE_VERSION_LEN];
+	const struct firmware *fw;
+	ssize_t len;
+	int err;
+
+	if (mutex_lock_interruptible(&jailhouse_lock))
+		return -EINTR;
+	if (jailhouse_enabled) {
+		len = sysfs_emit(buf, "%s\n", hv_version);
+		goto out;
+	}
+	err = request_firmware_direct(&fw, JAILHOUSE_FW_NAME, jailhouse_dev);
+	if (err) {
+		len = sysfs_emit(buf, "none (%s: error %d)\n",
+				 JAILHOUSE_FW_NAME, err);
+		goto out;
+	}
+	h = (const void *)fw->data;
+	if (fw->size < offsetofend(struct jailhouse_header, version) ||
+	    memcmp(h->signature, JAILHOUSE_SIGNATURE,
+		   JAILHOUSE_SIGNATURE_LEN)) {
+		len = sysfs_emit(buf, "invalid (%s is not a hypervisor image)\n",
+				 JAILHOUSE_FW_NAME);
+	} else {
+		image_version(fw, version);
+		if (h->version == JAILHOUSE_HEADER_VERSION)
+			len = sysfs_emit(buf, "%s\n", version);
+		else
+			len = sysfs_emit(buf, "%s (header %u)\n", version,
+					 h->version);
+	}
+	release_firmware(fw);
+out:
+	mutex_unlock(&jailhouse_lock);
+	return len;
+}
+
 static DEVICE_ATTR_RO(enabled);
 static DEVICE_ATTR_RO(console);
+static DEVICE_ATTR_RO(version);
+static DEVICE_ATTR_RO(abi_revision);
+static DEVICE_ATTR_RO(header_version);
+static DEVICE_ATTR_RO(hypervisor_version);
 
 static struct attribute *jailhouse_attrs[] = {
 	&dev_attr_enabled.attr,
@@ -735,6 +861,10 @@ static struct attribute *jailhouse_attrs[] = {
 	&dev_attr_remap_pool_size.attr,
 	&dev_attr_remap_pool_used.attr,
 	&dev_attr_console.attr,
+	&dev_attr_version.attr,
+	&dev_attr_abi_revision.attr,
+	&dev_attr_header_version.attr,
+	&dev_attr_hypervisor_version.attr,
 	NULL,
 };
 
@@ -758,8 +888,9 @@ static int __init jailhouse_init(void)
 	err = misc_register(&jailhouse_misc_dev);
 	if (err)
 		goto err_reboot;
-	pr_info("jailhouse: driver version %s loaded\n",
-		JAILHOUSE_DRIVER_VERSION);
+	pr_info("jailhouse: driver version %s loaded (driver ABI %d, hypervisor header %d)\n",
+		JAILHOUSE_DRIVER_VERSION, JAILHOUSE_DRIVER_ABI_REVISION,
+		JAILHOUSE_HEADER_VERSION);
 	return 0;
 
 err_reboot:

@@ -10,6 +10,7 @@
 #include <core/cell.h>
 #include <core/config.h>
 #include <core/control.h>
+#include <generated/version.h>
 #include <core/paging.h>
 #include <core/percpu.h>
 #include <core/pool.h>

@@ -27,3 +27,8 @@ test('is GPL and named jailhouse', () => {
 	assert.equal(modinfo('license'), 'GPL');
 	assert.equal(modinfo('name'), 'jailhouse');
 });
+
+test('carries package.json\'s version', () => {
+	const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+	assert.equal(modinfo('version'), pkg.version);
+});

@@ -6,8 +6,9 @@
  * The image (jailhouse.bin) is copied by the driver to the start of the
  * hypervisor memory named by the system config. It starts with this
  * header. The field offsets follow upstream Jailhouse v0.12 on arm64 so
- * that tools reading the header keep working; our own version follows in
- * what was tail padding there.
+ * that tools reading the header keep working; our own header version
+ * follows in what was tail padding there, then the image's version (header
+ * version 2).
  *
  * Memory layout, from the start of the hypervisor memory:
  *   0                                 image (header, code, data, bss)
@@ -30,8 +31,16 @@
 #define JAILHOUSE_SIGNATURE		"JAILHOUS"
 #define JAILHOUSE_SIGNATURE_LEN		8
 
-/* Bumped whenever a field or the entry convention changes. */
-#define JAILHOUSE_HEADER_VERSION	1
+/*
+ * Bumped whenever a field or the entry convention changes. A driver loads
+ * only images of the header version it was built with.
+ *   1  v0.12's fields, the version @76
+ *   2  hypervisor_version @80: the image's own version, as text
+ */
+#define JAILHOUSE_HEADER_VERSION	2
+
+/* Size of hypervisor_version, with its terminating NUL. */
+#define JAILHOUSE_VERSION_LEN		32
 
 #define JAILHOUSE_ENTRY_MAGIC		0x4a41494c484f5553 /* "JAILHOUS" */
 
@@ -55,6 +64,8 @@ struct jailhouse_header {
 	__u64 arm_linux_hyp_vectors;	/* @64: hypervisor: stub found at EL2 */
 	__u32 arm_linux_hyp_abi;	/* @72: driver: stub ABI */
 	__u32 version;			/* @76: JAILHOUSE_HEADER_VERSION */
+	/* @80: "0.2.0": firmware/package.json's version, NUL padded */
+	char hypervisor_version[JAILHOUSE_VERSION_LEN];
 } __attribute__((packed));
 
 #define JAILHOUSE_CONSOLE_SIZE		2048

@@ -5,6 +5,8 @@ import { registerCellCommands } from './commands/cell.js';
 import { registerConsoleCommand } from './commands/console.js';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
+import { versionReport } from './driver/abi.js';
+import { devicePath, sysfsRoot } from './driver/sysfs.js';
 
 /** The command groups a root cell uses; everything else is for the developer's machine. */
 const TARGET_GROUPS = new Set(['enable', 'disable', 'cell', 'console']);
@@ -20,14 +22,20 @@ export function needsFileCommands(argv: string[]): boolean {
 	const args = argv.slice(2);
 	const group = args.find((a) => !a.startsWith('-'));
 	if (group !== undefined) return !TARGET_GROUPS.has(group);
-	return args.length === 0 || !args.every((a) => a === '-V' || a === '--version');
+	return args.length === 0 || !isVersionRequest(argv);
+}
+
+/** `jailhouse -V` / `--version` alone: answered without commander, with the target's versions too. */
+export function isVersionRequest(argv: string[]): boolean {
+	const args = argv.slice(2);
+	return args.length > 0 && args.every((a) => a === '-V' || a === '--version');
 }
 
 /** Builds the command tree for argv; each subcommand group lives in src/commands/. */
 export async function buildProgram(argv: string[] = []): Promise<Command> {
 	const program = new Command('jailhouse')
 		.description('Jailhouse partitioning hypervisor: configs, images, inmates, cells')
-		.version(VERSION, '-V, --version', 'print the jailhouse version')
+		.version(VERSION, '-V, --version', 'print the versions of the CLI and, on the target, of the driver and the hypervisor')
 		.showHelpAfterError('(run with --help for usage)')
 		.exitOverride();
 	if (needsFileCommands(argv)) {
@@ -48,6 +56,15 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
 
 /** Runs the CLI and returns the process exit code; never throws. */
 export async function runCli(argv: string[]): Promise<number> {
+	if (isVersionRequest(argv)) {
+		try {
+			console.log(versionReport(sysfsRoot(), devicePath()));
+			return 0;
+		} catch (err) {
+			console.error(`jailhouse: cannot read the driver's versions: ${err instanceof Error ? err.message : String(err)}`);
+			return 1;
+		}
+	}
 	let program: Command;
 	try {
 		program = await buildProgram(argv);

@@ -8,9 +8,12 @@ const bin = fileURLToPath(new URL('../bin/jailhouse.js', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 describe('jailhouse CLI (built bundle)', () => {
-	it('prints its version', () => {
-		const out = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
-		expect(out.trim()).toBe(pkg.version);
+	it('prints its version, and without a driver says so', () => {
+		const env = { ...process.env, JAILHOUSE_SYSFS: '/nonexistent/jailhouse', JAILHOUSE_DEVICE: '/nonexistent/dev' };
+		for (const flag of ['--version', '-V']) {
+			const out = execFileSync(process.execPath, [bin, flag], { encoding: 'utf8', env });
+			expect(out).toBe(`jailhouse ${pkg.version} (CLI, driver ABI 1)\ndriver: not loaded\n`);
+		}
 	});
 
 	it('prints help naming the command', () => {

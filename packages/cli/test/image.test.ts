@@ -54,6 +54,7 @@ struct hdr {
 	unsigned int max_cpus, online_cpus;
 	unsigned long debug_console_base, hyp_vectors;
 	unsigned int hyp_abi, version;
+	char hypervisor_version[32];
 } __attribute__((packed));
 extern char __page_pool[];
 char console_page[4096] __attribute__((aligned(4096), section(".console")));
@@ -62,7 +63,7 @@ void __attribute__((noreturn)) arch_entry(void) { for (;;) big_bss[console_page[
 __attribute__((section(".header"), used)) const struct hdr header = {
 	"JAILHOUS", (unsigned long)__page_pool - BASE, 0x4000,
 	(unsigned long)arch_entry - BASE, (unsigned long)console_page - BASE,
-	.version = 1,
+	.version = 2, .hypervisor_version = "0.2.0-test",
 };
 `;
 
@@ -256,11 +257,11 @@ describe.skipIf(!hasCross)('jailhouse image (built bundle)', () => {
 		const out = join(dir, 'jailhouse.bin');
 		let r = jailhouse('image', 'firmware', fw, '-o', out, '--system', cell('system.cell', systemConfig(0x7fc00000n, 0x600000n)));
 		expect(r.stderr).toBe('');
-		expect(r.stdout).toMatch(/jailhouse\.bin: \d+ bytes, header v1: core_size 0x[0-9a-f]+, percpu_size 0x4000/);
+		expect(r.stdout).toMatch(/jailhouse\.bin: \d+ bytes, header v2, hypervisor 0.2.0-test: core_size 0x[0-9a-f]+, percpu_size 0x4000/);
 		expect(r.stdout).toMatch(/\(4 CPUs\)/);
 		execFileSync(`${CROSS}objcopy`, ['-O', 'binary', fw, join(dir, 'fw-ref.bin')]);
 		expect(readFileSync(out).equals(readFileSync(join(dir, 'fw-ref.bin')))).toBe(true);
-		expect(jailhouse('image', 'info', out).stdout).toMatch(/firmware header v1: core_size/);
+		expect(jailhouse('image', 'info', out).stdout).toMatch(/firmware header v2, hypervisor 0.2.0-test: core_size/);
 
 		r = jailhouse('image', 'firmware', fw, '-o', out, '--system', cell('tiny.cell', systemConfig(0x7fc00000n, 0x10000n)));
 		expect(r.status).not.toBe(0);

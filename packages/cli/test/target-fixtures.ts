@@ -8,13 +8,20 @@ import { join } from 'node:path';
 export const STATS = ['total', 'mmio', 'management', 'hypercall', 'maintenance', 'virt_irq', 'virt_sgi', 'psci', 'smccc'];
 
 /** Writes a tree the way the driver lays it out (UPSTREAM-REFERENCE.md §5.3); values end in newlines as sysfs prints them. */
-export function fakeSysfs(opts: { enabled?: boolean; console?: string } = {}): string {
+export function fakeSysfs(opts: { enabled?: boolean; console?: string; abiRevision?: number | null; version?: string } = {}): string {
 	const root = mkdtempSync(join(tmpdir(), 'jh-sysfs-'));
 	const put = (p: string, v: string): void => {
 		mkdirSync(join(root, p, '..'), { recursive: true });
 		writeFileSync(join(root, p), v);
 	};
 	put('enabled', `${opts.enabled === false ? 0 : 1}\n`);
+	// an older driver has none of the version files (abiRevision: null)
+	if (opts.abiRevision !== null) {
+		put('abi_revision', `${opts.abiRevision ?? 1}\n`);
+		put('version', `${opts.version ?? '0.1.0'}\n`);
+		put('header_version', '2\n');
+		put('hypervisor_version', '0.1.0\n');
+	}
 	for (const f of ['mem_pool_size', 'mem_pool_used', 'remap_pool_size', 'remap_pool_used']) put(f, '100\n');
 	put('console', opts.console ?? 'Initializing Jailhouse hypervisor v0.1 on CPU 0\nActivating hypervisor\n');
 	if (opts.enabled !== false) {

@@ -6,27 +6,33 @@ import type { LoadMap } from './loadmap.js';
 import { packImage, type PackOptions } from './pack.js';
 
 export const FIRMWARE_SIGNATURE = 'JAILHOUS';
-/** Version 0 is what a v0.12 image has at offset 76 (tail padding there), so upstream images are told apart. */
-export const FIRMWARE_HEADER_VERSION = 1;
-export const FIRMWARE_HEADER_SIZE = 80;
+/**
+ * Version 0 is what a v0.12 image has at offset 76 (tail padding there), so
+ * upstream images are told apart; 1 had no hypervisor_version; 2 has it.
+ */
+export const FIRMWARE_HEADER_VERSION = 2;
+export const FIRMWARE_HEADER_SIZE = 112;
+/** hypervisor_version: the image's version as NUL-padded text, NUL included. */
+export const FIRMWARE_VERSION_LEN = 32;
 export const FIRMWARE_PAGE_SIZE = 4096n;
 /** arm64: the bootstrap maps the image with one 2 MiB block, so hypervisor memory starts on such a boundary. */
 export const ARM64_HYP_MEMORY_ALIGN = 2n << 20n;
 
-type FieldKind = 'char8' | 'u32' | 'u64';
+type FieldKind = 'char8' | 'u32' | 'u64' | 'text';
 
 export interface HeaderField {
 	offset: number;
-	size: 4 | 8;
+	size: 4 | 8 | 32;
 	kind: FieldKind;
 	/** Who writes the value: the build (linker), the driver at enable, or the hypervisor itself. */
 	filledBy: 'build' | 'driver' | 'hypervisor';
 }
 
 /**
- * Our `struct jailhouse_header` (little endian, packed, 80 bytes), as
+ * Our `struct jailhouse_header` (little endian, packed, 112 bytes), as
  * firmware/include/jailhouse/header.h declares it: offsets 0..75 are v0.12's
- * arm64 layout unchanged, and the version takes v0.12's tail padding.
+ * arm64 layout unchanged, the header version takes v0.12's tail padding and
+ * the image's own version follows (header version 2).
  */
 export const FIRMWARE_HEADER_LAYOUT = {
 	signature: { offset: 0, size: 8, kind: 'char8', filledBy: 'build' },
@@ -41,6 +47,7 @@ export const FIRMWARE_HEADER_LAYOUT = {
 	armLinuxHypVectors: { offset: 64, size: 8, kind: 'u64', filledBy: 'driver' },
 	armLinuxHypAbi: { offset: 72, size: 4, kind: 'u32', filledBy: 'driver' },
 	version: { offset: 76, size: 4, kind: 'u32', filledBy: 'build' },
+	hypervisorVersion: { offset: 80, size: 32, kind: 'text', filledBy: 'build' },
 } as const satisfies Record<string, HeaderField>;
 
 export interface FirmwareHeader {
@@ -57,18 +64,32 @@ export interface FirmwareHeader {
 	debugConsoleBase: bigint;
 	armLinuxHypVectors: bigint;
 	armLinuxHypAbi: number;
+	/** The header version. */
 	version: number;
+	/** The image's version ("0.2.0"); "" before header version 2. */
+	hypervisorVersion: string;
 }
 
 /** Reads the header fields without judging them; throws only if there is no header at all. */
+const L0 = { version: { offset: 76, size: 4 } };
+
 export function readFirmwareHeader(image: Uint8Array, what = 'firmware image'): FirmwareHeader {
-	if (image.length < FIRMWARE_HEADER_SIZE) {
-		throw new ImageError(`${what}: ${image.length} bytes is too short for the ${FIRMWARE_HEADER_SIZE}-byte firmware header`);
+	// header versions 0 and 1 end at the header version (80 bytes)
+	const minimum = L0.version.offset + L0.version.size;
+	if (image.length < minimum) {
+		throw new ImageError(`${what}: ${image.length} bytes is too short for a firmware header (${minimum} bytes, ${FIRMWARE_HEADER_SIZE} from header version 2)`);
 	}
 	const v = new DataView(image.buffer, image.byteOffset, image.byteLength);
 	const L = FIRMWARE_HEADER_LAYOUT;
 	const u64 = (f: HeaderField): bigint => v.getBigUint64(f.offset, true);
 	const u32 = (f: HeaderField): number => v.getUint32(f.offset, true);
+	let version = '';
+	const vf = L.hypervisorVersion;
+	if (u32(L.version) >= 2 && image.length >= vf.offset + vf.size) {
+		const text = image.subarray(vf.offset, vf.offset + vf.size);
+		const end = text.indexOf(0);
+		version = new TextDecoder('latin1').decode(text.subarray(0, end < 0 ? text.length : end));
+	}
 	return {
 		signature: new TextDecoder('latin1').decode(image.subarray(0, 8)),
 		coreSize: u64(L.coreSize),
@@ -82,6 +103,7 @@ export function readFirmwareHeader(image: Uint8Array, what = 'firmware image'): 
 		armLinuxHypVectors: u64(L.armLinuxHypVectors),
 		armLinuxHypAbi: u32(L.armLinuxHypAbi),
 		version: u32(L.version),
+		hypervisorVersion: version,
 	};
 }
 
@@ -137,6 +159,13 @@ export function checkFirmwareHeader(image: Uint8Array, map: LoadMap, what = 'fir
 				? `header version 0 (a v0.12-style header, offset 76 unused); this tool needs header version ${FIRMWARE_HEADER_VERSION}`
 				: `header version ${h.version} is not supported; this tool reads version ${FIRMWARE_HEADER_VERSION}`,
 		);
+	}
+	if (image.length < FIRMWARE_HEADER_SIZE) fail(`${image.length} bytes is too short for the ${FIRMWARE_HEADER_SIZE}-byte firmware header`);
+	const vf = FIRMWARE_HEADER_LAYOUT.hypervisorVersion;
+	const raw = image.subarray(vf.offset, vf.offset + vf.size);
+	if (raw.indexOf(0) < 0) fail(`hypervisor_version at offset ${vf.offset} is not NUL terminated within its ${vf.size} bytes`);
+	if (!/^[\x21-\x7e]+$/.test(h.hypervisorVersion)) {
+		fail(`hypervisor_version ${JSON.stringify(h.hypervisorVersion)} is not a version (printable text without spaces, e.g. "0.2.0"); the build writes firmware/package.json's version there`);
 	}
 
 	const extent = BigInt(map.loadSize);

@@ -30,11 +30,12 @@ function failure(fn: () => unknown): string {
 }
 
 describe('firmware header layout', () => {
-	it('keeps v0.12 offsets, adds the version at 76 and ends at 80 bytes', () => {
+	it('keeps v0.12 offsets, adds the header version at 76, the hypervisor version at 80 and ends at 112 bytes', () => {
 		const L = FIRMWARE_HEADER_LAYOUT;
 		expect([L.signature, L.coreSize, L.percpuSize, L.entry, L.consolePage, L.gcovInfoHead].map((f) => f.offset)).toEqual([0, 8, 16, 24, 32, 40]);
 		expect([L.maxCpus.offset, L.onlineCpus.offset, L.debugConsoleBase.offset, L.armLinuxHypVectors.offset, L.armLinuxHypAbi.offset]).toEqual([48, 52, 56, 64, 72]);
 		expect(L.version.offset).toBe(76);
+		expect(L.hypervisorVersion.offset).toBe(80);
 		const fields = Object.values(L).sort((a, b) => a.offset - b.offset);
 		let at = 0;
 		for (const f of fields) {
@@ -93,7 +94,8 @@ describe.skipIf(!hasCross)('packFirmware on a cross-compiled stand-in hypervisor
 		expect(Buffer.from(fw.image).equals(Buffer.from(reference))).toBe(true);
 		expect(readFirmwareHeader(fw.image)).toEqual(fw.header);
 		expect(fw.header.signature).toBe('JAILHOUS');
-		expect(fw.header.version).toBe(1);
+		expect(fw.header.version).toBe(2);
+		expect(fw.header.hypervisorVersion).toBe('0.2.0-test');
 		expect(fw.header.entry).toBe(findSymbol(elf, 'arch_entry')!.value - BASE);
 		expect(fw.header.consolePage).toBe(findSymbol(elf, 'console_page')!.value - BASE);
 		expect(fw.header.coreSize).toBe(findSymbol(elf, '__page_pool')!.value - BASE);
@@ -127,6 +129,12 @@ describe.skipIf(!hasCross)('packFirmware on a cross-compiled stand-in hypervisor
 	it('rejects a v0.12-style header (version 0) and unknown versions', () => {
 		expect(failure(() => packFirmware(patched('version', 0)))).toMatch(/header version 0 \(a v0\.12-style header/);
 		expect(failure(() => packFirmware(patched('version', 7)))).toMatch(/header version 7 is not supported/);
+		expect(failure(() => packFirmware(patched('version', 1)))).toMatch(/header version 1 is not supported; this tool reads version 2/);
+	});
+
+	it('rejects a hypervisor_version that is not a version', () => {
+		expect(failure(() => packFirmware(patched('hypervisorVersion', '\0')))).toMatch(/hypervisor_version "" is not a version/);
+		expect(failure(() => packFirmware(patched('hypervisorVersion', 'x'.repeat(32))))).toMatch(/hypervisor_version at offset 80 is not NUL terminated/);
 	});
 
 	it('rejects core_size smaller than the image with its .bss', () => {

@@ -10,8 +10,6 @@ extern spinlock_t control_lock;
 
 struct per_cpu;
 
-#define JAILHOUSE_VERSION	"0.1.0"
-
 /* Called by the arch entry code on every CPU at enable, MMU on. */
 int entry(unsigned int cpu_id, struct per_cpu *cpu);
 

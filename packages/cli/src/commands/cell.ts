@@ -22,6 +22,7 @@ import {
 	type LoadMap,
 } from '@jailhouse/image';
 import { withDevice, type Device } from '../driver/device.js';
+import { checkDriverAbi } from '../driver/abi.js';
 import { cellRefText, encodeCellCreate, encodeCellId, encodeCellLoad, parseCellRef, type CellRef, type PreloadImage } from '../driver/ioctl.js';
 import { cellConfigPath, forget, readRemembered, remember, systemConfigPath } from '../driver/state.js';
 import {
@@ -423,6 +424,7 @@ async function runCommand(file: string, specs: string[], opts: CreateCheckOption
 
 function listCommand(opts: { json?: boolean }): void {
 	const paths = targetPaths();
+	checkDriverAbi(paths.sysfs);
 	const enabled = readEnabled(paths.sysfs);
 	if (enabled === undefined) throw new CliError(`${paths.sysfs} not found: the jailhouse driver is not loaded`);
 	const cells = listCells(paths.sysfs);
@@ -463,6 +465,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 async function statsCommand(cellArg: string | undefined, opts: { follow?: boolean; name?: boolean; interval: string; count?: string }): Promise<void> {
 	const paths = targetPaths();
+	checkDriverAbi(paths.sysfs);
 	const enabled = readEnabled(paths.sysfs);
 	if (enabled === undefined) throw new CliError(`${paths.sysfs} not found: the jailhouse driver is not loaded`);
 	if (!enabled) throw new CliError('the hypervisor is not enabled; there are no cells');

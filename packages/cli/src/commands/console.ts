@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadDriverHint } from '../driver/errno.js';
 import { newConsoleText, sysfsRoot } from '../driver/sysfs.js';
+import { checkDriverAbi } from '../driver/abi.js';
 import { CliError } from '../errors.js';
 
 /** Often enough to feel live, rarely enough to cost nothing; the ring (2 KiB upstream) must not wrap twice between polls. */
@@ -35,6 +36,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export async function consoleCommand(opts: { follow?: boolean }): Promise<void> {
 	const root = sysfsRoot();
+	checkDriverAbi(root);
 	let shown = readConsoleFile(root);
 	process.stdout.write(shown);
 	if (!opts.follow) return;

@@ -142,7 +142,7 @@ async function firmwareCommand(elfPath: string, opts: FirmwareCliOptions): Promi
 			mem = `\nhypervisor memory: needs ${sizeText(fw.memory.needed)} of ${sizeText(fw.memory.available)} before the page pool (${fw.memory.maxCpus} CPUs)`;
 		}
 		console.log(
-			`${out}: ${fw.image.length} bytes, header v${h.version}: core_size ${hex(h.coreSize)}, percpu_size ${hex(h.percpuSize)}, entry +${hex(h.entry)}, console_page +${hex(h.consolePage)}${mem}`,
+			`${out}: ${fw.image.length} bytes, header v${h.version}, hypervisor ${h.hypervisorVersion}: core_size ${hex(h.coreSize)}, percpu_size ${hex(h.percpuSize)}, entry +${hex(h.entry)}, console_page +${hex(h.consolePage)}${mem}`,
 		);
 	});
 }
@@ -230,7 +230,7 @@ function binInfo(path: string, bytes: Uint8Array): { text: string; json: Record<
 	if (looksLikeFirmware(bytes)) {
 		const h = readFirmwareHeader(bytes, path);
 		lines.push(
-			`firmware header v${h.version}: core_size ${hex(h.coreSize)}, percpu_size ${hex(h.percpuSize)}, entry +${hex(h.entry)}, console_page +${hex(h.consolePage)}`,
+			`firmware header v${h.version}, hypervisor ${h.hypervisorVersion}: core_size ${hex(h.coreSize)}, percpu_size ${hex(h.percpuSize)}, entry +${hex(h.entry)}, console_page +${hex(h.consolePage)}`,
 		);
 		json.firmwareHeader = h;
 	}

@@ -8,10 +8,8 @@ import { CliError } from '../errors.js';
 /*
  * The inmate SDK (@jailhouse/inmate-sdk) is loaded at run time from the
  * workspace or an installed tree: it needs its C sources and a cross
- * compiler anyway, which the target's staged CLI does not have.
- * TODO(lead): once packages/cli depends on "@jailhouse/inmate-sdk":
- * "workspace:*", replace this loader and the types below with a static
- * import from '@jailhouse/inmate-sdk'.
+ * compiler anyway, which the target's staged CLI and the npm tarball do
+ * not carry (it is a devDependency, for the build order only).
  */
 type Target = 'cell' | 'bare';
 const TARGETS: readonly Target[] = ['cell', 'bare'];

@@ -5,6 +5,8 @@
 // that carries the hypervisor's own reason from its console.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { join } from 'node:path';
 import {
 	ConfigError,
 	decodeConfig,
@@ -20,7 +22,8 @@ import { CliError } from '../errors.js';
 import { IoctlError, type Device } from '../driver/device.js';
 import { ioctlFailure, loadDriverHint, type IoctlFailureContext } from '../driver/errno.js';
 import type { IoctlName } from '../driver/ioctl.js';
-import { consoleTail, readEnabled } from '../driver/sysfs.js';
+import { checkDriverAbi } from '../driver/abi.js';
+import { consoleTail, readAttr, readEnabled } from '../driver/sysfs.js';
 
 /** Where the target commands look; each has an environment override for tests and unusual setups. */
 export interface TargetPaths {
@@ -99,11 +102,12 @@ export async function loadDriverConfig<K extends 'system' | 'cell'>(
 	});
 }
 
-/** The driver must be loaded: /dev/jailhouse exists. Checked without opening it. */
+/** The driver must be loaded (/dev/jailhouse exists) and speak this CLI's driver ABI. Checked without opening it. */
 export function requireDriver(paths: TargetPaths): void {
 	if (!existsSync(paths.device)) {
 		throw new CliError(`${paths.device} not found: the jailhouse driver is not loaded; ${loadDriverHint()}`);
 	}
+	checkDriverAbi(paths.sysfs);
 }
 
 /** The hypervisor must be enabled for cell commands; unknown (no sysfs) is let through to the driver. */
@@ -111,6 +115,24 @@ export function requireEnabled(paths: TargetPaths): void {
 	if (readEnabled(paths.sysfs) === false) {
 		throw new CliError('the hypervisor is not enabled; run `jailhouse enable <system.cell>` first');
 	}
+}
+
+/**
+ * After the driver refused jailhouse.bin's header version (ENOEXEC): both
+ * versions, from sysfs, and which to upgrade; undefined if sysfs does not say.
+ */
+export function imageMismatch(sysfs: string): string | undefined {
+	const image = readAttr(join(sysfs, 'hypervisor_version'))?.trim();
+	const driver = readAttr(join(sysfs, 'version'))?.trim();
+	const header = Number(readAttr(join(sysfs, 'header_version'))?.trim());
+	const m = image === undefined ? null : /^(\S+) \(header (\d+)\)$/.exec(image);
+	if (!m || !driver || !Number.isInteger(header)) return undefined;
+	const theirs = Number(m[2]);
+	if (theirs === header) return undefined;
+	const head = `hypervisor image jailhouse.bin ${m[1]} (header ${theirs}) is ${theirs > header ? 'newer' : 'older'} than the driver ${driver} (header ${header})`;
+	return theirs > header
+		? `${head}: upgrade the driver (jailhouse-dkms or jailhouse-modules-<kernel release>) to the hypervisor's version`
+		: `${head}: upgrade the hypervisor image (jailhouse-firmware, /lib/firmware/jailhouse.bin) to the driver's version`;
 }
 
 /** Issues an ioctl; a failure becomes a CliError with the meaning of errno and, where it helps, the hypervisor console's last lines. */
@@ -121,6 +143,10 @@ export function runIoctl(dev: Device, op: IoctlName, arg: Buffer | null, ctx: Om
 		if (!(e instanceof IoctlError)) throw e;
 		const f = ioctlFailure(op, e.errno, { ...ctx, device: dev.path });
 		let message = f.message;
+		if (op === 'ENABLE' && e.errno === osConstants.errno.ENOEXEC) {
+			const which = imageMismatch(ctx.sysfs);
+			if (which) message += `\n${which}`;
+		}
 		if (f.showConsole) {
 			const tail = consoleTail(ctx.sysfs);
 			if (tail.length) message += `\nhypervisor console (last ${tail.length} lines of ${ctx.sysfs}/console):\n  ${tail.join('\n  ')}`;

@@ -84,6 +84,9 @@ export function ioctlFailure(op: IoctlName, errno: number, ctx: IoctlFailureCont
 					? fail('the driver reports the machine busy: EL2 may be held by KVM (boot Linux with kvm-arm.mode=none) or the hypervisor memory is in use by Linux (reserve it at boot); dmesg has the driver\'s reason', true)
 					: fail('the hypervisor is already enabled; run `jailhouse disable` first');
 			}
+			if (is(errno, 'ENOEXEC')) {
+				return fail('the driver does not load this hypervisor image: jailhouse.bin has another header version than the driver; dmesg names both versions and which to upgrade');
+			}
 			if (is(errno, 'ENOENT')) return fail('the firmware jailhouse.bin was not found; install it to /lib/firmware/ (dmesg names the file the kernel looked for)');
 			if (is(errno, 'ENODEV', 'EOPNOTSUPP', 'ENOSYS')) {
 				return fail('EL2 is not available to the driver: Linux must boot at EL2 without KVM (kernel command line kvm-arm.mode=none); dmesg has the driver\'s reason');

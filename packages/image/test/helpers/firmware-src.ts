@@ -18,9 +18,10 @@ struct jailhouse_header {
 	unsigned long long arm_linux_hyp_vectors;
 	unsigned int arm_linux_hyp_abi;
 	unsigned int version;
+	char hypervisor_version[32];
 } __attribute__((packed));
 
-_Static_assert(sizeof(struct jailhouse_header) == 80, "header size");
+_Static_assert(sizeof(struct jailhouse_header) == 112, "header size");
 _Static_assert(__builtin_offsetof(struct jailhouse_header, version) == 76, "version offset");
 
 extern char __page_pool[];
@@ -34,7 +35,8 @@ const struct jailhouse_header header = {
 	.percpu_size = 0x4000,
 	.entry = (unsigned long)arch_entry - JAILHOUSE_BASE,
 	.console_page = (unsigned long)console_page - JAILHOUSE_BASE,
-	.version = 1,
+	.version = 2,
+	.hypervisor_version = "0.2.0-test",
 };
 
 char console_page[4096] __attribute__((aligned(4096), section(".console")));
