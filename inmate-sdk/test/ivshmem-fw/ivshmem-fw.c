@@ -11,8 +11,6 @@
 
 #define ECAM		0x08e00000UL
 #define BAR0		0x08f00000UL
-/* 32 + vpci_irq_base (112) + INTA - 1, as the test's cell config says */
-#define INTX_IRQ	144
 
 #define REG_ID		0x00
 #define REG_MAX_PEERS	0x04
@@ -22,7 +20,7 @@
 
 static volatile unsigned int irqs, my_id;
 static volatile u32 *state_table;
-static unsigned int peers;
+static unsigned int peers, intx_irq;
 
 static void intx_handler(unsigned int irq)
 {
@@ -30,7 +28,7 @@ static void intx_handler(unsigned int irq)
 
 	(void)irq;
 	irqs++;
-	printk("ivshmem-fw: interrupt %u, states", irqs);
+	printk("ivshmem-fw: peer %u interrupt %u, states", my_id, irqs);
 	for (n = 0; n < peers; n++)
 		printk(" %x", state_table[n]);
 	printk("\n");
@@ -51,7 +49,7 @@ static void cfg_write(unsigned int dev, unsigned int reg, u32 val)
 
 void inmate_main(void)
 {
-	unsigned int dev, found = 32, id;
+	unsigned int dev, found = 32, id, n;
 	u64 base;
 	u32 v;
 
@@ -73,10 +71,13 @@ void inmate_main(void)
 	}
 	dev = found;
 	base = cfg_read(dev, 0x58) | (u64)cfg_read(dev, 0x5c) << 32;
+	/* INTx: INTID 32 + the cell's vpci_irq_base + pin - 1 */
+	intx_irq = 32 + comm_region->vpci_irq_base +
+		((cfg_read(dev, 0x3c) >> 8) & 0xff) - 1;
 	printk("ivshmem-fw: cap %08x state table %x rw %x output %x at %lx "
-	       "pin %x\n", cfg_read(dev, 0x40), cfg_read(dev, 0x44),
+	       "pin %x irq %u\n", cfg_read(dev, 0x40), cfg_read(dev, 0x44),
 	       cfg_read(dev, 0x48), cfg_read(dev, 0x50), (unsigned long)base,
-	       cfg_read(dev, 0x3c) >> 8);
+	       cfg_read(dev, 0x3c) >> 8, intx_irq);
 	state_table = (volatile u32 *)base;
 
 	cfg_write(dev, 0x10, 0xffffffff);
@@ -91,8 +92,8 @@ void inmate_main(void)
 	if (peers > 12)
 		peers = 12;
 
-	irq_set_handler(INTX_IRQ, intx_handler);
-	irq_enable(INTX_IRQ);
+	irq_set_handler(intx_irq, intx_handler);
+	irq_enable(intx_irq);
 	irqs_enable();
 	mmio_write32(BAR0 + REG_INT_CTRL, 1);
 	mmio_write32(BAR0 + REG_STATE, 0x100 + id);
@@ -103,7 +104,10 @@ void inmate_main(void)
 	/* a doorbell to a peer that cannot exist: nothing */
 	mmio_write32(BAR0 + REG_DOORBELL, 200U << 16);
 	printk("ivshmem-fw: self doorbell: %u interrupts\n", irqs);
-	printk("ivshmem-fw: ready\n");
+	/* every other peer once (the absent ones: nothing) */
+	for (n = 1; n < peers; n++)
+		mmio_write32(BAR0 + REG_DOORBELL, ((id + n) % peers) << 16);
+	printk("ivshmem-fw: peer %u ready\n", id);
 
 	for (;;) {
 		wfi();

@@ -5,75 +5,49 @@
  * window and its device's BAR0 (devmem through a test module), a test inmate
  * (inmate-sdk/test/ivshmem-fw) finds its device by raw ECAM reads and
  * counts the doorbell interrupts of its peers. Configs are the reference
- * ones with a two-peer link added here (root peer 0, inmate-demo peer 1),
- * and broken variants that the hypervisor must refuse (created with the
- * raw ioctl client, past the CLI's checks).
+ * ones (link "demo": root peer 0, inmate-demo peer 1 of 3) and broken
+ * variants of inmate-demo that the hypervisor must refuse (created with
+ * the raw ioctl client, past the CLI's checks).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeConfig, encodeConfig, MEM_READ, MEM_ROOTSHARED, MEM_WRITE, PCI_TYPE_IVSHMEM, type CellConfig, type MemoryRegion, type PciDevice, type SystemConfig } from '@jailhouse/config';
+import { decodeConfig, encodeConfig, MEM_WRITE, type CellConfig, type MemoryRegion, type PciDevice, type SystemConfig } from '@jailhouse/config';
 import { buildInmate } from '@jailhouse/inmate-sdk';
 import { kbuildEnvironment, repoRoot, type QemuSession } from '@jailhouse/toolchain';
 import { bootWithDriver, buildRawIoctlTool, cellFile, MODES, SYSFS, testFiles } from '../src/guest.js';
 
 const ECAM = 0x08e00000;
 const BAR = 0x08f00000;
-const LINK = 0x7ef00000n;
-/** state table 4 KiB, R/W section 36 KiB, two output sections of 8 KiB */
-const SIZES = [0x1000n, 0x9000n, 0x2000n, 0x2000n];
-const RW = MEM_READ | MEM_WRITE;
 
-/** The link's regions as peer `id` of `peers` maps them (1:1). */
-function linkRegions(id: number, peers = 2, extra = 0n): MemoryRegion[] {
-	const sizes = [SIZES[0]!, SIZES[1]!, ...Array.from({ length: peers }, () => SIZES[2]!)];
-	let at = LINK;
-	return sizes.map((size, n) => {
-		const flags = (n === 0 ? MEM_READ : n === 1 ? RW : n - 2 === id ? RW : MEM_READ) | MEM_ROOTSHARED | extra;
-		const r = { physStart: at, virtStart: at, size, flags };
-		at += size;
-		return r;
-	});
-}
-
-function ivshmem(regionsStart: number, id: number, peers = 2, bdf = 0): PciDevice {
-	return {
-		type: PCI_TYPE_IVSHMEM, iommu: 0, domain: 1, bdf,
-		barMask: [0xfffff000, 0, 0, 0, 0, 0],
-		capsStart: 0, numCaps: 0, numMsiVectors: 0, msi64Bits: false, msiMaskable: false,
-		numMsixVectors: 0, msixRegionSize: 0, msixAddress: 0n,
-		shmemRegionsStart: regionsStart, shmemDevId: id, shmemPeers: peers, shmemProtocol: 0x4000,
-	};
-}
-
-/** The reference system config with the virtual PCI window and the root as peer 0. */
+/** The reference system config: the root is peer 0 of the 3-peer link "demo" (00:00.0, INTx = INTID 128). */
 function system(): SystemConfig {
 	const sys = decodeConfig(readFileSync(`${repoRoot()}/packages/config/out/cells/qemu-arm64.cell`));
 	if (sys.kind !== 'system') throw new Error('qemu-arm64.cell is not a system config');
-	// the inmate pool ends where the link begins
-	const regions = sys.rootCell.memoryRegions.map((r) => (r.physStart === 0x70000000n ? { ...r, size: LINK - 0x70000000n } : r));
-	const start = regions.length;
-	return {
-		...sys,
-		platform: { ...sys.platform, pciMmconfigBase: BigInt(ECAM), pciMmconfigEndBus: 0, pciIsVirtual: 1, pciDomain: 1 },
-		rootCell: { ...sys.rootCell, memoryRegions: [...regions, ...linkRegions(0)], pciDevices: [ivshmem(start, 0)], vpciIrqBase: 96 },
-	};
+	return sys;
 }
 
-/** inmate-demo as peer 1 (INTx = SPI 144, already in its irqchip). */
-function demo(o: Partial<CellConfig> = {}, dev: Partial<PciDevice> = {}, regions = linkRegions(1)): CellConfig {
+/**
+ * The reference inmate-demo (peer 1 of link "demo", INTx = INTID 144),
+ * with changes to its device and to the link's regions (index 0 = state
+ * table) as a broken config has them.
+ */
+function demo(o: Partial<CellConfig> = {}, dev: Partial<PciDevice> = {}, link?: (r: MemoryRegion[]) => void): CellConfig {
 	const c = cellFile('qemu-arm64-inmate-demo.cell');
-	const start = c.memoryRegions.length;
-	return { ...c, memoryRegions: [...c.memoryRegions, ...regions], pciDevices: [{ ...ivshmem(start, 1), ...dev }], vpciIrqBase: 112, ...o };
+	const d = c.pciDevices[0]!;
+	const regions = c.memoryRegions.map((r) => ({ ...r }));
+	const linkRegions = regions.slice(d.shmemRegionsStart);
+	link?.(linkRegions);
+	return { ...c, memoryRegions: regions, pciDevices: [{ ...d, ...dev }], ...o };
 }
 
 /** Configs the hypervisor must refuse, each with the reason it prints. */
 const BAD: { file: string; cell: () => CellConfig; reason: RegExp }[] = [
 	{ file: 'bad-index.cell', cell: () => demo({}, { shmemRegionsStart: 40 }), reason: /shmem regions beyond the cell's memory regions/ },
 	{ file: 'bad-peers.cell', cell: () => demo({}, { shmemPeers: 13 }), reason: /peers out of range/ },
-	{ file: 'bad-id.cell', cell: () => demo({}, { shmemDevId: 2 }), reason: /id not below the number of peers/ },
+	{ file: 'bad-id.cell', cell: () => demo({}, { shmemDevId: 3 }), reason: /id not below the number of peers/ },
 	{
 		file: 'bad-bdf.cell',
 		cell: () => {
@@ -82,20 +56,31 @@ const BAD: { file: string; cell: () => CellConfig; reason: RegExp }[] = [
 		},
 		reason: /two devices on one BDF/,
 	},
-	{ file: 'bad-taken.cell', cell: () => demo({}, { shmemDevId: 0 }, linkRegions(0)), reason: /id already taken on the link/ },
-	// the other end lacks the shared region: the R/W section is not the root's
+	// the root's id: flags as peer 0 would have them
+	{
+		file: 'bad-taken.cell',
+		cell: () =>
+			demo({}, { shmemDevId: 0 }, (r) => {
+				r[2]!.flags |= MEM_WRITE;
+				r[3]!.flags &= ~MEM_WRITE;
+			}),
+		reason: /id already taken on the link/,
+	},
+	// the other end lacks the shared region: this R/W section is not the root's
 	{
 		file: 'bad-lacks.cell',
-		cell: () => {
-			const r = linkRegions(1);
-			r[1] = { ...r[1]!, size: 0x8000n };
-			r[2] = { ...r[2]!, physStart: r[2]!.physStart - 0x1000n, virtStart: r[2]!.virtStart - 0x1000n };
-			r[3] = { ...r[3]!, physStart: r[3]!.physStart - 0x1000n, virtStart: r[3]!.virtStart - 0x1000n };
-			return demo({}, {}, r);
-		},
+		cell: () =>
+			demo({}, {}, (r) => {
+				r[1]!.size -= 0x1000n;
+				for (const o of r.slice(2)) {
+					o.physStart -= 0x1000n;
+					o.virtStart -= 0x1000n;
+				}
+			}),
 		reason: /link region differs from the other peers'/,
 	},
-	{ file: 'bad-flags.cell', cell: () => demo({}, {}, linkRegions(1, 2, MEM_WRITE)), reason: /state table writable/ },
+	{ file: 'bad-flags.cell', cell: () => demo({}, {}, (r) => void (r[0]!.flags |= MEM_WRITE)), reason: /state table writable/ },
+	{ file: 'bad-output.cell', cell: () => demo({}, {}, (r) => void (r[4]!.flags |= MEM_WRITE)), reason: /another peer's output section writable/ },
 	{ file: 'bad-irq.cell', cell: () => demo({ vpciIrqBase: 20 }), reason: /INTx interrupt not in the cell's irqchips/ },
 ];
 
@@ -258,7 +243,11 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 			outDir: join(mkdtempSync(join(tmpdir(), 'jh-ivsfw-')), 'build'),
 		});
 		const image = built.targets.find((t) => t.target === 'cell')!.image;
-		const files: Record<string, Uint8Array> = { 'system-ivshmem.cell': encodeConfig(system()), 'demo-ivshmem.cell': encodeConfig(demo()) };
+		const files: Record<string, Uint8Array> = {
+			'system-ivshmem.cell': encodeConfig(system()),
+			'demo-ivshmem.cell': encodeConfig(demo()),
+			'inmate-2.cell': encodeConfig(cellFile('qemu-arm64-inmate-2.cell')),
+		};
 		for (const b of BAD) files[b.file] = encodeConfig(b.cell());
 		const peek = await buildPeekModule();
 		s = await bootWithDriver(icount, [
@@ -271,7 +260,7 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		await s.check('insmod /test/jh_peek.ko spi=96');
 		const mark = uartMark();
 		await s.check('jh-ioctl enable /test/system-ivshmem.cell', 120_000);
-		await s.waitFor('uart', /ivshmem 00:00\.0 of cell "qemu-arm64": peer 0 of 2, state table 0x7ef00000, INTx 128/, 30_000, mark);
+		await s.waitFor('uart', /ivshmem 00:00\.0 of cell "qemu-arm64": peer 0 of 3, state table 0x7ef00000, INTx 128/, 30_000, mark);
 	});
 	afterAll(() => s?.kill());
 
@@ -280,8 +269,8 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		expect(await rd(ECAM, 16)).toBe('0x110A');
 		expect(await rd(ECAM + 2, 16)).toBe('0x4106');
 		expect(await rd(ECAM + 3, 8)).toBe('0x41');
-		// class ff, protocol 0x4000 in subclass:prog-if, revision 0; header type 0
-		expect(await rd(ECAM + 8)).toBe('0xFF400000');
+		// class ff, protocol 0 (undefined) in subclass:prog-if, revision 0; header type 0
+		expect(await rd(ECAM + 8)).toBe('0xFF000000');
 		expect(await rd(ECAM + 0xc)).toBe(hex(0));
 		// status: capabilities list; capability pointer 0x40; INTA
 		expect(await rd(ECAM + 4)).toBe('0x00100000');
@@ -327,7 +316,7 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		await wr(ECAM + 4, 0x2, 16);
 		expect(await rd(ECAM + 4)).toBe('0x00100002');
 		expect(await rd(BAR)).toBe(hex(0));
-		expect(await rd(BAR + 4)).toBe(hex(2));
+		expect(await rd(BAR + 4)).toBe(hex(3));
 		expect(await rd(BAR + 8)).toBe(hex(0));
 		await wr(BAR + 8, 0xffffffff);
 		expect(await rd(BAR + 8)).toBe(hex(1));
@@ -347,13 +336,13 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		await wr(ECAM + 0x10, 0x40000000);
 		await s.waitFor('uart', /BAR0 0x40000000 overlaps the cell's memory or the PCI window: not decoded/, 30_000, mark);
 		await wr(ECAM + 0x10, BAR);
-		expect(await rd(BAR + 4)).toBe(hex(2));
+		expect(await rd(BAR + 4)).toBe(hex(3));
 	});
 
 	it('an inmate finds its device by raw ECAM reads and takes doorbells and state changes as interrupts', async () => {
 		let mark = uartMark();
 		expect(await s.check('jh-ioctl create /test/demo-ivshmem.cell')).toMatch(/cell id \d+/);
-		await s.waitFor('uart', /ivshmem 00:00\.0 of cell "inmate-demo": peer 1 of 2, state table 0x7ef00000, INTx 144/, 30_000, mark);
+		await s.waitFor('uart', /ivshmem 00:00\.0 of cell "inmate-demo": peer 1 of 3, state table 0x7ef00000, INTx 144/, 30_000, mark);
 		expect(await rd(0x7ef00004)).toBe(hex(0));
 		// a doorbell to a peer that is not running is harmless
 		await wr(BAR + 0xc, 1 << 16);
@@ -361,14 +350,14 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		await wr(BAR + 8, 1);
 		const rootBefore = await rootIrqs();
 		await s.check('jh-ioctl load inmate-demo /test/ivshmem-fw.bin 0 && jh-ioctl start inmate-demo', 60_000);
-		await s.waitFor('uart', /ivshmem-fw: ready/, 60_000, mark);
+		await s.waitFor('uart', /ivshmem-fw: peer 1 ready/, 60_000, mark);
 		const out = s.console('uart').slice(mark);
-		expect(out).toMatch(/ivshmem-fw: 00:00\.0 is 4106110a class ff400000/);
+		expect(out).toMatch(/ivshmem-fw: 00:00\.0 is 4106110a class ff000000/);
 		expect(out).not.toMatch(/ivshmem-fw: 00:0[1-9a-f]/);
 		expect(out).toMatch(/ivshmem-fw: 00:1f\.0 reads ffffffff, byte ff, word ffff/);
-		expect(out).toMatch(/ivshmem-fw: cap 00200009 state table 1000 rw 9000 output 2000 at 7ef00000 pin 1/);
+		expect(out).toMatch(/ivshmem-fw: cap 00200009 state table 1000 rw 9000 output 2000 at 7ef00000 pin 1 irq 144/);
 		expect(out).toMatch(/ivshmem-fw: BAR0 mask fffff000/);
-		expect(out).toMatch(/ivshmem-fw: id 1 max peers 2 command 00100002/);
+		expect(out).toMatch(/ivshmem-fw: id 1 max peers 3 command 00100002/);
 		expect(out).toMatch(/ivshmem-fw: self doorbell: 1 interrupts/);
 		// its state in the table; the root got the state change and the answer
 		expect(await rd(0x7ef00004)).toBe(hex(0x101));
@@ -378,7 +367,7 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		mark = uartMark();
 		let n = await rootIrqs();
 		await wr(BAR + 0xc, 1 << 16);
-		await s.waitFor('uart', /ivshmem-fw: interrupt 2, states 1234 101/, 30_000, mark);
+		await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt 2, states 1234 101 0/, 30_000, mark);
 		// its answer rings the root
 		for (let i = 0; i < 50 && (await rootIrqs()) === n; i++) await s.check('sleep 0.1');
 		expect(await rootIrqs()).toBe(n + 1);
@@ -387,7 +376,7 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		expect(await rd(ECAM + 0x40)).toBe(hex(0x1200009));
 		n = await rootIrqs();
 		await wr(BAR + 0xc, 1 << 16);
-		await s.waitFor('uart', /ivshmem-fw: interrupt 3, states 1234 101/, 30_000, mark);
+		await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt 3, states 1234 101 0/, 30_000, mark);
 		for (let i = 0; i < 50 && (await rootIrqs()) === n; i++) await s.check('sleep 0.1');
 		expect(await rd(BAR + 8)).toBe(hex(0));
 		await wr(ECAM + 0x43, 0, 8);
@@ -396,13 +385,33 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		// a state change interrupts the other peer; the same state again does not
 		mark = uartMark();
 		await wr(BAR + 0x10, 0x77);
-		await s.waitFor('uart', /ivshmem-fw: interrupt 4, states 77 101/, 30_000, mark);
+		await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt 4, states 77 101 0/, 30_000, mark);
 		await wr(BAR + 0x10, 0x77);
 		// doorbells from several root CPUs at once
 		mark = uartMark();
 		await s.check(`for c in 0 1 2; do taskset -c $c sh -c "echo w 32 ${(BAR + 0xc).toString(16)} 10000 > /proc/jh_peek" & done; wait`);
-		await s.waitFor('uart', /ivshmem-fw: interrupt [5-7], states 77 101/, 30_000, mark);
+		await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt [5-7], states 77 101 0/, 30_000, mark);
 		expect(s.running).toBe(true);
+	});
+
+	it('three peers: inmate-2 joins as peer 2, the inmates interrupt each other, its destruction interrupts the others', async () => {
+		let mark = uartMark();
+		await s.check('jh-ioctl create /test/inmate-2.cell && jh-ioctl load inmate-2 /test/ivshmem-fw.bin 0 && jh-ioctl start inmate-2', 60_000);
+		await s.waitFor('uart', /ivshmem-fw: peer 2 ready/, 60_000, mark);
+		expect(s.console('uart').slice(mark)).toMatch(/pin 1 irq 152/);
+		// inmate-2's state change and its doorbell reach inmate-demo
+		await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt \d+, states 77 101 102/, 30_000, mark);
+		expect(await rd(0x7ef00008)).toBe(hex(0x102));
+		// inmate-2 goes: its slot 0, inmate-demo is told
+		mark = uartMark();
+		await s.check('jh-ioctl destroy inmate-2', 60_000);
+		await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt \d+, states 77 101 0\r?\n/, 30_000, mark);
+		expect(await rd(0x7ef00008)).toBe(hex(0));
+		// and comes back
+		mark = uartMark();
+		await s.check('jh-ioctl create /test/inmate-2.cell && jh-ioctl load inmate-2 /test/ivshmem-fw.bin 0 && jh-ioctl start inmate-2', 60_000);
+		await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt \d+, states 77 101 102/, 60_000, mark);
+		await s.check('jh-ioctl destroy inmate-2', 60_000);
 	});
 
 	it('a destroyed peer leaves state 0; a new one joins again; broken configs are refused', async () => {
@@ -426,7 +435,7 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		for (let i = 0; i < 3; i++) {
 			mark = uartMark();
 			await s.check('jh-ioctl create /test/demo-ivshmem.cell && jh-ioctl load inmate-demo /test/ivshmem-fw.bin 0 && jh-ioctl start inmate-demo', 60_000);
-			await s.waitFor('uart', /ivshmem-fw: ready/, 60_000, mark);
+			await s.waitFor('uart', /ivshmem-fw: peer 1 ready/, 60_000, mark);
 			expect(await rd(0x7ef00004)).toBe(hex(0x101));
 			await s.check('jh-ioctl destroy inmate-demo', 60_000);
 			expect(await rd(0x7ef00004)).toBe(hex(0));
