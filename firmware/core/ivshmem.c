@@ -5,8 +5,9 @@
  *
  * Every ivshmem entry of a cell's config becomes an endpoint. Endpoints
  * of different cells whose first link region (the state table) starts at
- * the same physical address form a link; the peer id is the config's
- * shmem_dev_id. The hypervisor keeps its own mapping of the state table
+ * the same physical address form a link; they must agree on the BDF (by
+ * which upstream links), the peer count and every link region; the peer
+ * id is the config's shmem_dev_id. The hypervisor keeps its own mapping of the state table
  * and writes a peer's state there; the cells see it read-only.
  *
  * BAR0 is a 4 KiB register page that no cell has mapped: its accesses
@@ -49,6 +50,7 @@
 
 struct ivshmem_link {
 	bool used;
+	u16 bdf;			/* every peer's, as upstream links */
 	unsigned int peers;
 	u64 phys[LINK_REGIONS];		/* of each link region */
 	u64 size[LINK_REGIONS];
@@ -346,6 +348,11 @@ static int ivshmem_cell_check(struct cell *cell)
 			reason = "peers differ from the link's other devices";
 			break;
 		}
+		if (link->bdf != dev->bdf) {
+			reason = "BDF differs from the link's other devices "
+				 "(upstream links by BDF)";
+			break;
+		}
 		for (r = 0; r < 2 + link->peers; r++) {
 			mem = link_region(cell, dev, r);
 			if (mem->phys_start != link->phys[r] ||
@@ -388,6 +395,7 @@ static int join(struct ivshmem_endpoint *ep)
 		if (!link->state_table)
 			return -ENOMEM;
 		link->used = true;
+		link->bdf = dev->bdf;
 		link->peers = dev->shmem_peers;
 		for (n = 0; n < 2 + link->peers; n++) {
 			link->phys[n] = link_region(ep->cell, dev, n)->phys_start;

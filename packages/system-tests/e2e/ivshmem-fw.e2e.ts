@@ -81,8 +81,18 @@ const BAD: { file: string; cell: () => CellConfig; reason: RegExp }[] = [
 	},
 	{ file: 'bad-flags.cell', cell: () => demo({}, {}, (r) => void (r[0]!.flags |= MEM_WRITE)), reason: /state table writable/ },
 	{ file: 'bad-output.cell', cell: () => demo({}, {}, (r) => void (r[4]!.flags |= MEM_WRITE)), reason: /another peer's output section writable/ },
+	{ file: 'bad-link-bdf.cell', cell: () => demo({}, { bdf: 0x20 }), reason: /BDF differs from the link's other devices/ },
 	{ file: 'bad-irq.cell', cell: () => demo({ vpciIrqBase: 20 }), reason: /INTx interrupt not in the cell's irqchips/ },
 ];
+
+/** mem-attack's parameter block (inmate-sdk/test/attacks/mem): op 1 = write, at an address. */
+function memWrite(addr: bigint): Uint8Array {
+	const b = Buffer.alloc(16);
+	b.writeUInt32LE(0x314b5441, 0);
+	b.writeUInt32LE(1, 4);
+	b.writeBigUInt64LE(addr, 8);
+	return b;
+}
 
 /*
  * The root's devmem cannot reach the window: the Debian kernel has
@@ -247,6 +257,8 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 			'system-ivshmem.cell': encodeConfig(system()),
 			'demo-ivshmem.cell': encodeConfig(demo()),
 			'inmate-2.cell': encodeConfig(cellFile('qemu-arm64-inmate-2.cell')),
+			'param-state-table.bin': memWrite(0x7ef00000n),
+			'param-root-output.bin': memWrite(0x7ef0a000n),
 		};
 		for (const b of BAD) files[b.file] = encodeConfig(b.cell());
 		const peek = await buildPeekModule();
@@ -254,6 +266,7 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 			...testFiles(files),
 			{ hostPath: peek, guestPath: '/test/jh_peek.ko' },
 			{ hostPath: image, guestPath: '/test/ivshmem-fw.bin' },
+			{ hostPath: `${repoRoot()}/inmate-sdk/out/attacks/mem-attack.bin`, guestPath: '/test/mem-attack.bin' },
 			{ hostPath: buildRawIoctlTool(), guestPath: '/usr/bin/jh-ioctl', mode: 0o755 },
 		]);
 		// the root's INTx: SPI 96 = INTID 32 + vpci_irq_base 96 + INTA - 1
@@ -412,6 +425,23 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		await s.check('jh-ioctl create /test/inmate-2.cell && jh-ioctl load inmate-2 /test/ivshmem-fw.bin 0 && jh-ioctl start inmate-2', 60_000);
 		await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt \d+, states 77 101 102/, 60_000, mark);
 		await s.check('jh-ioctl destroy inmate-2', 60_000);
+	});
+
+	it('an inmate that writes the state table or another peer\'s output fails; its failure interrupts the peers, the link goes on', async () => {
+		for (const name of ['state-table', 'root-output']) {
+			let mark = uartMark();
+			await s.check(`jh-ioctl create /test/inmate-2.cell && jh-ioctl load inmate-2 /test/mem-attack.bin 0 /test/param-${name}.bin 0x80000 && jh-ioctl start inmate-2`, 60_000);
+			await s.waitFor('uart', /CPU \d+ of cell "inmate-2" stopped: stage-2 fault/, 30_000, mark);
+			expect(s.console('uart').slice(mark)).toMatch(/write outside the cell/);
+			// the failed peer's slot is 0 and the others are told
+			await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt \d+, states 77 101 0/, 30_000, mark);
+			await s.check('jh-ioctl destroy inmate-2', 60_000);
+			mark = uartMark();
+			await wr(BAR + 0xc, 1 << 16);
+			await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt \d+, states 77 101 0/, 30_000, mark);
+		}
+		expect(await rd(0x7ef00000)).toBe(hex(0x77));
+		expect(await rd(0x7ef0a000)).not.toBe(hex(0xbadc0de));
 	});
 
 	it('a destroyed peer leaves state 0; a new one joins again; broken configs are refused', async () => {
