@@ -4,7 +4,10 @@
  * e2e/ivshmem-fw.e2e.ts): finds its device by raw config space reads in
  * the ECAM window, programs BAR0, enables INTx, rings its own doorbell,
  * then counts the interrupts its peers send and prints each with the
- * state table, ringing peer 0 back on each. No SDK PCI library on purpose: this checks the raw
+ * state table, ringing peer 0 back on each. The count and the states
+ * seen last also go to the start of its output section (word 0 count,
+ * then one word per peer), where tests read them without the UART, which
+ * two inmates share. No SDK PCI library on purpose: this checks the raw
  * layout. Prints lines starting "ivshmem-fw:".
  */
 #include <inmate.h>
@@ -20,6 +23,8 @@
 
 static volatile unsigned int irqs, my_id;
 static volatile u32 *state_table;
+/* own output section: interrupt count, then the states it saw */
+static volatile u32 *output;
 static unsigned int peers, intx_irq;
 
 static void intx_handler(unsigned int irq)
@@ -28,6 +33,9 @@ static void intx_handler(unsigned int irq)
 
 	(void)irq;
 	irqs++;
+	for (n = 0; n < peers; n++)
+		output[1 + n] = state_table[n];
+	output[0] = irqs;
 	printk("ivshmem-fw: peer %u interrupt %u, states", my_id, irqs);
 	for (n = 0; n < peers; n++)
 		printk(" %x", state_table[n]);
@@ -53,6 +61,8 @@ void inmate_main(void)
 	u64 base;
 	u32 v;
 
+	/* the hypervisor's "Started cell" line first: one UART for both */
+	delay_ms(100);
 	for (dev = 0; dev < 32; dev++) {
 		v = cfg_read(dev, 0);
 		if (v == 0xffffffff)
@@ -89,6 +99,8 @@ void inmate_main(void)
 	printk("ivshmem-fw: id %u max peers %u command %08x\n", id, peers,
 	       cfg_read(dev, 0x04));
 	my_id = id;
+	output = (volatile u32 *)(uintptr_t)(base + cfg_read(dev, 0x44) +
+		cfg_read(dev, 0x48) + (u64)id * cfg_read(dev, 0x50));
 	if (peers > 12)
 		peers = 12;
 
