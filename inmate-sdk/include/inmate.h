@@ -22,6 +22,8 @@
 #include <inmate/irq.h>
 #include <inmate/cpu.h>
 #include <inmate/cmdline.h>
+#include <inmate/pci.h>
+#include <inmate/ivshmem.h>
 #include <asm/io.h>
 
 void inmate_main(void);
