@@ -108,7 +108,7 @@ struct ivshm_dev {
 	int cap;		/* vendor capability offset */
 	struct ivshm_map map[IVSHM_MAPS];
 	unsigned int maps;
-	char name[32];
+	const char *name;	/* devm: valid while bound */
 };
 
 static void ivshm_free(struct kref *ref)
@@ -391,8 +391,16 @@ static int ivshm_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&dev->open_lock);
 	INIT_LIST_HEAD(&dev->openers);
 	dev->pdev = pdev;
-	snprintf(dev->name, sizeof(dev->name), DRV_NAME "[%s]",
-		 pci_name(pdev));
+	/*
+	 * Managed like the regions named after it: it must outlive them,
+	 * and this structure may be gone before they are released.
+	 */
+	dev->name = devm_kasprintf(&pdev->dev, GFP_KERNEL, DRV_NAME "[%s]",
+				   pci_name(pdev));
+	if (!dev->name) {
+		err = -ENOMEM;
+		goto err_free;
+	}
 
 	err = pcim_iomap_regions(pdev, BIT(0), dev->name);
 	if (err)
