@@ -22,8 +22,8 @@
  * cells), the registers as device memory. Mappings are filled on fault:
  * when the device goes away (driver unbound, module unloaded, the root's
  * virtual PCI bus removed before the hypervisor is disabled) every user
- * mapping is zapped and later accesses get SIGBUS; read() and write()
- * then fail with EIO (UIO core). When the last open file of a device is
+ * mapping is zapped and later accesses get SIGBUS; read() then fails
+ * with EIO, write() and mmap() with EINVAL (UIO core). When the last open file of a device is
  * closed, or the device goes away while open, this peer's state is set
  * to 0 so that the other peers see it leave.
  *

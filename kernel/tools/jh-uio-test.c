@@ -135,6 +135,7 @@ static void cmd_info(void)
 	printf("id: %u\n", reg(REG_ID));
 	printf("max_peers: %u\n", peers);
 	printf("int_control: %u\n", reg(REG_INT_CTRL));
+	printf("state_reg: %u\n", reg(REG_STATE));
 	for (i = 0; i < peers && i < size[1] / 4; i++)
 		printf("state%u: %u\n", i, map[1][i]);
 }
