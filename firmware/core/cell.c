@@ -19,6 +19,7 @@
 #include <core/pool.h>
 #include <core/printk.h>
 #include <core/string.h>
+#include <core/unit.h>
 #include <asm/processor.h>
 #include <asm/spinlock.h>
 #include "cell-internal.h"
@@ -175,6 +176,8 @@ long cell_create(struct per_cpu *cpu, unsigned long config_address)
 	err = config_check_cell(cell->config, size, &lim, &reason);
 	if (!err)
 		err = config_cpu_set(cell->config, &cell->cpu_set);
+	if (!err)
+		err = units_check_config(cell->config, &reason);
 	if (err) {
 		printk("ERROR: invalid cell config: %s (%d)\n", reason, err);
 		goto out_free;
@@ -191,6 +194,8 @@ long cell_create(struct per_cpu *cpu, unsigned long config_address)
 			break;
 	}
 	err = check_ownership(cpu, cell);
+	if (!err)
+		err = units_cell_check(cell);
 	if (err)
 		goto out_free;
 	err = -E2BIG;
@@ -219,7 +224,10 @@ long cell_create(struct per_cpu *cpu, unsigned long config_address)
 	if (err)
 		goto out_free;
 	err = cell_take_resources(cell);
+	if (!err)
+		err = units_cell_init(cell);
 	if (err) {
+		units_cell_exit(cell);
 		cell_return_resources(cell);
 		goto out_free;
 	}
@@ -314,6 +322,7 @@ long cell_start(struct per_cpu *cpu, unsigned long id)
 			flush_phys(mem->phys_start, mem->size);
 	arch_flush_icache();
 
+	units_cell_reset(cell);
 	comm_init(cell);
 	cell->comm->cell_state = JAILHOUSE_CELL_RUNNING;
 	for (n = 0; n < MAX_CPUS; n++)
@@ -357,6 +366,7 @@ long cell_destroy(struct per_cpu *cpu, unsigned long id)
 	spin_unlock(&control_lock);
 	if (cell->loadable)
 		map_loadable(cell, false);
+	units_cell_exit(cell);
 	cell_return_resources(cell);
 
 	for (prev = &root_cell; prev->next != cell; prev = prev->next)
@@ -425,6 +435,7 @@ void __noreturn cell_cpu_failed(struct per_cpu *cpu, const char *why)
 	if (cell->comm) {
 		cell->comm->cell_state = JAILHOUSE_CELL_FAILED;
 		printk("Cell \"%s\" failed\n", cell->config->name);
+		units_cell_failed(cell);
 	}
 	cpu_park(cpu);
 }

@@ -227,8 +227,9 @@ int config_check_cell(const struct jailhouse_cell_desc *cell, u64 size,
 		FAIL(-E2BIG, "cell array count out of range");
 	if (jailhouse_cell_config_size(cell) > size)
 		FAIL(-EINVAL, "cell config truncated (arrays)");
-	if (cell->num_pci_devices || cell->num_stream_ids)
-		FAIL(-EINVAL, "PCI devices and stream ids are not supported");
+	/* PCI devices: the pci unit checks them (core/pci-config.c) */
+	if (cell->num_stream_ids)
+		FAIL(-EINVAL, "stream ids are not supported");
 
 	if (cell->cpu_set_size == 0)
 		FAIL(-EINVAL, "cell has no CPU set");

@@ -15,6 +15,7 @@
 #include <core/percpu.h>
 #include <core/pool.h>
 #include <core/printk.h>
+#include <core/unit.h>
 #include <asm/processor.h>
 #include <asm/spinlock.h>
 
@@ -206,6 +207,7 @@ static long hc_disable(struct per_cpu *cpu)
 		cpu_relax();
 
 	if ((int)cpu->cpu_id == disable_leader) {
+		units_shutdown();
 		for (n = 0; n < MAX_CPUS; n++) {
 			if (!cell_has_cpu(&root_cell, n) ||
 			    !per_cpu(n)->parked)

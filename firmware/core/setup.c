@@ -16,6 +16,7 @@
 #include <core/pool.h>
 #include <core/printk.h>
 #include <core/string.h>
+#include <core/unit.h>
 #include <jailhouse/header.h>
 #include <asm/processor.h>
 
@@ -97,6 +98,12 @@ static int init_root_cell(void)
 	err = arch_cell_create(&root_cell);
 	if (!err)
 		err = cell_map_regions(&root_cell);
+	if (!err)
+		err = units_init();
+	if (!err)
+		err = units_cell_check(&root_cell);
+	if (!err)
+		err = units_cell_init(&root_cell);
 	if (err)
 		return err;
 	num_cells = 1;
@@ -134,6 +141,8 @@ static int init_early(void)
 			reason = "hypervisor memory too small for the config";
 		}
 	}
+	if (!err)
+		err = units_check_config(&system_config->root_cell, &reason);
 	if (err) {
 		printk("ERROR: invalid system config: %s (%d)\n", reason, err);
 		return err;

@@ -22,6 +22,7 @@
  * under a lock. Routing (IROUTER) is forced onto the cell's CPUs. SGIs
  * are sent only to CPUs of the sender's cell.
  */
+#include <core/arch.h>
 #include <core/cell.h>
 #include <core/control.h>
 #include <jailhouse/header.h>
@@ -243,6 +244,9 @@ void gicv3_cpu_reset(struct per_cpu *cpu)
 				write_sysreg(S3_0_C12_C11_1, n);
 		isb();
 	}
+	for (n = 0; n < ARRAY_SIZE(cpu->arch.virq_pending); n++)
+		__atomic_store_n(&cpu->arch.virq_pending[n], 0,
+				 __ATOMIC_RELAXED);
 	reset_banked_irqs(cpu);
 	gicv3_cpu_activate(cpu, true);
 }
@@ -281,7 +285,9 @@ void gicv3_cpu_deactivate(struct per_cpu *cpu)
 		return;
 	for (n = 0; n < cpu->arch.num_lrs; n++) {
 		lr = read_lr(n);
-		if (lr & ICH_LR_PENDING)
+		/* purely virtual SPIs have nothing to give back */
+		if ((lr & ICH_LR_PENDING) &&
+		    (ICH_LR_VINTID(lr) < 16 || (lr & ICH_LR_HW)))
 			give_back(cpu, ICH_LR_VINTID(lr));
 	}
 	for (n = 0; n < 1024; n++)
@@ -342,6 +348,100 @@ static bool inject(struct per_cpu *cpu, unsigned int irq)
 	return true;
 }
 
+/*
+ * A purely virtual SPI into a list register without the HW bit: the
+ * guest's EOI and deactivation end it in the virtual interface alone.
+ * Edge semantics: one already pending there absorbs it, one active there
+ * becomes active and pending. False if no list register is free.
+ */
+static bool inject_virtual(struct per_cpu *cpu, unsigned int irq)
+{
+	u64 elrsr = read_sysreg(S3_4_C12_C11_5);	/* ICH_ELRSR_EL2 */
+	unsigned int n;
+	u64 lr;
+
+	for (n = 0; n < cpu->arch.num_lrs; n++) {
+		if (elrsr & (1UL << n))
+			continue;
+		lr = read_lr(n);
+		if (ICH_LR_VINTID(lr) != irq)
+			continue;
+		/* a physical one of the same INTID (set pending by the
+		 * guest itself) covers the edge */
+		if (!(lr & ICH_LR_HW))
+			write_lr(n, lr | ICH_LR_PENDING);
+		return true;
+	}
+	for (n = 0; n < cpu->arch.num_lrs; n++)
+		if (elrsr & (1UL << n))
+			break;
+	if (n == cpu->arch.num_lrs)
+		return false;
+	write_lr(n, irq | ICH_LR_GROUP1 | ICH_LR_PENDING |
+		 ((u64)IRQ_PRIO_DEFAULT << ICH_LR_PRIO_SHIFT));
+	return true;
+}
+
+/* Injects the raised virtual SPIs; true if some wait for a free LR. */
+static bool inject_virqs(struct per_cpu *cpu)
+{
+	unsigned int w, b, irq;
+	u64 bits;
+
+	for (w = 0; w < ARRAY_SIZE(cpu->arch.virq_pending); w++) {
+		if (!__atomic_load_n(&cpu->arch.virq_pending[w],
+				     __ATOMIC_RELAXED))
+			continue;
+		bits = __atomic_exchange_n(&cpu->arch.virq_pending[w], 0,
+					   __ATOMIC_ACQUIRE);
+		for (b = 0; b < 64; b++) {
+			if (!(bits & (1UL << b)))
+				continue;
+			irq = w * 64 + b;
+			/* raised for the CPU's previous cell: dropped */
+			if (!cell_owns_irq(cpu->cell, irq)) {
+				bits &= ~(1UL << b);
+				continue;
+			}
+			if (!inject_virtual(cpu, irq)) {
+				__atomic_fetch_or(&cpu->arch.virq_pending[w],
+						  bits, __ATOMIC_RELAXED);
+				return true;
+			}
+			cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VIRQ]++;
+			bits &= ~(1UL << b);
+		}
+	}
+	return false;
+}
+
+void arch_inject_spi(struct cell *cell, unsigned int irq)
+{
+	u64 set = READ_ONCE(cell->cpu_set), route;
+	struct per_cpu *target = NULL;
+	unsigned int n;
+
+	if (irq < 32 || irq >= 1020 || !set)
+		return;
+	/* not enabled by the cell: an edge nobody listens to */
+	if (!(*(volatile u32 *)(gicd_base + GICD_ISENABLER + (irq / 32) * 4) &
+	      (1U << (irq % 32))))
+		return;
+	/* the cell's IROUTER (its writes are forced onto its CPUs) */
+	route = *(volatile u64 *)(gicd_base + GICD_IROUTER + irq * 8) &
+		0xff00ffffffUL;
+	for (n = 0; n < MAX_CPUS && !target; n++)
+		if ((set & (1ULL << n)) &&
+		    (per_cpu(n)->arch.mpidr & 0xff00ffffffUL) == route)
+			target = per_cpu(n);
+	if (!target)
+		target = per_cpu(__builtin_ctzll(set));
+	__atomic_fetch_or(&target->arch.virq_pending[irq / 64],
+			  1UL << (irq % 64), __ATOMIC_RELEASE);
+	/* dsb: the sender's memory writes before the event SGI */
+	arch_send_event(target);
+}
+
 static void queue(struct per_cpu *cpu, unsigned int irq)
 {
 	cpu->arch.pending_irqs[irq / 64] |= 1UL << (irq % 64);
@@ -352,11 +452,14 @@ static void queue(struct per_cpu *cpu, unsigned int irq)
 
 static void refill(struct per_cpu *cpu)
 {
+	bool virq_left = inject_virqs(cpu), left = false;
 	unsigned int w, b;
-	bool left = false;
 
-	if (!cpu->arch.pending_irqs_any)
+	if (!cpu->arch.pending_irqs_any) {
+		write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN |
+			     (virq_left ? ICH_HCR_UIE : 0));
 		return;
+	}
 	for (w = 0; w < 16; w++) {
 		for (b = 0; b < 64 && cpu->arch.pending_irqs[w]; b++) {
 			if (!(cpu->arch.pending_irqs[w] & (1UL << b)))
@@ -370,7 +473,8 @@ static void refill(struct per_cpu *cpu)
 	}
 out:
 	cpu->arch.pending_irqs_any = left;
-	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (left ? ICH_HCR_UIE : 0));
+	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN |
+		     (left || virq_left ? ICH_HCR_UIE : 0));
 }
 
 /* events: act on SGI_EVENT (not while parked: the park loop does) */
@@ -413,8 +517,12 @@ handle_irqs(struct per_cpu *cpu, bool events)
 		if (irq == SGI_EVENT) {
 			write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
 			isb();
-			if (events)
+			if (events) {
+				if (inject_virqs(cpu))
+					write_sysreg(S3_4_C12_C11_0,
+						     ICH_HCR_EN | ICH_HCR_UIE);
 				control_handle_events(cpu);
+			}
 			continue;
 		}
 		if (irq >= 32 && !cell_owns_irq(cpu->cell, irq)) {

@@ -12,6 +12,7 @@
 #include <core/paging.h>
 #include <core/percpu.h>
 #include <core/printk.h>
+#include <core/unit.h>
 #include <jailhouse/hypercall.h>
 #include <asm/arm64.h>
 #include <asm/gicv3.h>
@@ -99,6 +100,7 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 	unsigned long access = (iss & DABT_WNR) ? PAGE_FLAG_WRITE :
 						  PAGE_FLAG_READ;
 	struct mmio_access acc;
+	enum mmio_result res;
 
 	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MMIO]++;
 	if (!(iss & DABT_ISV)) {
@@ -123,7 +125,9 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 		if (acc.size < 8)
 			acc.value &= (1UL << (8 * acc.size)) - 1;
 	}
-	if (gicv3_handle_mmio(cpu, &acc)) {
+	res = gicv3_handle_mmio(cpu, &acc) ? MMIO_HANDLED :
+		units_mmio(cpu, &acc);
+	if (res == MMIO_HANDLED) {
 		if (!acc.write && reg != 31) {
 			if ((iss & DABT_SSE) && acc.size < 8) {
 				shift = 64 - 8 * acc.size;
@@ -137,7 +141,23 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 		skip_instruction();
 		return;
 	}
-	/* not the GIC: maybe the root's break-before-make window */
+	if (res == MMIO_ERROR) {
+		/* an emulated device's address, but not a valid access */
+		if (cpu->cell != &root_cell) {
+			report_trap(cpu, "invalid access to an emulated "
+				    "device", esr);
+			cell_cpu_failed(cpu, "invalid emulated device access");
+		}
+		printk("CPU %u: invalid %u-byte %s of emulated 0x%llx ignored "
+		       "(pc %llx)\n", cpu->cpu_id, acc.size,
+		       acc.write ? "write" : "read", (unsigned long long)ipa,
+		       (unsigned long long)read_sysreg(elr_el2));
+		if (!acc.write && reg != 31)
+			regs->x[reg] = 0;
+		skip_instruction();
+		return;
+	}
+	/* not emulated: maybe the root's break-before-make window */
 	if (cell_stage2_fault_retry(cpu, ipa, access))
 		return;
 	if (cpu->cell != &root_cell) {

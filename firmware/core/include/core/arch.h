@@ -97,6 +97,13 @@ void arch_flush_icache(void);
 void arch_irq_take(unsigned int irq, u64 cpu_set);
 /* The SPI comes back to the root cell: cleaned, the root's state restored. */
 void arch_irq_return(unsigned int irq);
+/*
+ * Raises a purely virtual, edge-triggered SPI (no physical interrupt
+ * behind it) in the cell, which owns irq: on the CPU the cell routed it
+ * to (else its first CPU), if the cell enabled it. Any CPU, any lock
+ * held: the target CPU injects it on its next event.
+ */
+void arch_inject_spi(struct cell *cell, unsigned int irq);
 /* Fills the arch part of a cell's comm region. */
 void arch_comm_init(struct cell *cell);
 

@@ -14,6 +14,8 @@
 /* upstream's limit for a cell config read from the root cell */
 #define MAX_CELL_CONFIG_PAGES	16
 
+struct ivshmem_endpoint;
+
 struct cell {
 	unsigned int id;
 	const struct jailhouse_cell_desc *config;
@@ -28,6 +30,9 @@ struct cell {
 	 */
 	bool cpus_held;
 	bool irqs_taken;		/* its SPIs were handed over */
+	/* its ivshmem devices (core/ivshmem.c), a pool page or NULL */
+	struct ivshmem_endpoint *ivshmem;
+	unsigned int num_ivshmem;
 	/* hypervisor mapping (uncached) of the comm page; NULL for root */
 	struct jailhouse_comm_region *comm;
 	void *comm_page;		/* the page in the memory pool */

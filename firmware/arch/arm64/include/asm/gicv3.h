@@ -3,7 +3,7 @@
 #ifndef _ASM_GICV3_H
 #define _ASM_GICV3_H
 
-#include <core/types.h>
+#include <core/mmio.h>
 
 struct per_cpu;
 
@@ -15,13 +15,6 @@ void gicv3_handle_irq(struct per_cpu *cpu);
 void gicv3_handle_sgi_write(struct per_cpu *cpu, unsigned int op2, u64 val);
 void gicv3_cpu_reset(struct per_cpu *cpu);
 
-/* A decoded MMIO access of a guest (data abort with a valid syndrome). */
-struct mmio_access {
-	u64 addr;
-	unsigned int size;
-	bool write;
-	u64 value;		/* written, or read result */
-};
 
 /* Emulates a GICD/GICR access; false if the address is not the GIC's. */
 bool gicv3_handle_mmio(struct per_cpu *cpu, struct mmio_access *acc);

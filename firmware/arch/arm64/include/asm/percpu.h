@@ -54,6 +54,11 @@ struct arch_per_cpu {
 	bool pending_irqs_any;
 	u64 pending_irqs[16];
 	unsigned long lpis_dropped;
+	/*
+	 * purely virtual SPIs (ivshmem INTx) raised for this CPU by any
+	 * CPU (atomic OR), injected without the HW bit on its next event
+	 */
+	u64 virq_pending[16];
 };
 #endif /* !__ASSEMBLER__ */
 
