@@ -21,3 +21,4 @@ export {
 	type SourcedConfig,
 } from './validate.js';
 export { describeConfig } from './show.js';
+export { bdfString, ivshmemIntid, ivshmemPin, linkRegionName, linkRegions, IVSHMEM_MAX_PEERS, IVSHMEM_VENDOR_ID, IVSHMEM_DEVICE_ID } from './ivshmem.js';

@@ -15,6 +15,7 @@ import {
 import { encodedSize } from './codec.js';
 import type { CellConfig, ConsoleDesc, JailhouseConfig } from './model.js';
 import { formatRanges, hex, irqchipInterrupts } from './readable.js';
+import { bdfString, ivshmemIntid, ivshmemPin, linkRegionName, linkRegions } from './ivshmem.js';
 
 function humanSize(n: bigint): string {
 	const units: Array<[bigint, string]> = [
@@ -42,10 +43,6 @@ function consoleLine(c: ConsoleDesc): string {
 	return s;
 }
 
-function bdfString(domain: number, bdf: number): string {
-	const h = (n: number, w: number): string => n.toString(16).padStart(w, '0');
-	return `${h(domain, 4)}:${h(bdf >> 8, 2)}:${h((bdf >> 3) & 31, 2)}.${bdf & 7}`;
-}
 
 function cellLines(c: CellConfig, indent: string): string[] {
 	const out: string[] = [];
@@ -76,7 +73,22 @@ function cellLines(c: CellConfig, indent: string): string[] {
 		out.push(`${indent}PCI devices (${c.pciDevices.length}):`);
 		for (const d of c.pciDevices) {
 			let s = `${indent}  ${bdfString(d.domain, d.bdf)} ${PCI_TYPE_NAMES[d.type] ?? `type ${d.type}`}`;
-			if (d.type === 3) s += `, shmem regions from ${d.shmemRegionsStart}, peer ${d.shmemDevId} of ${d.shmemPeers}, protocol ${hex(d.shmemProtocol)}`;
+			if (d.type === 3) {
+				s += `: peer ${d.shmemDevId} of ${d.shmemPeers}, protocol ${hex(d.shmemProtocol)}`;
+				s += d.numMsixVectors ? `, ${d.numMsixVectors} MSI-X vectors` : `, INT${'ABCD'[ivshmemPin(d.bdf) - 1]} = INTID ${ivshmemIntid(c, d)}`;
+				out.push(s);
+				const regs = linkRegions(c, d);
+				if (!regs) {
+					out.push(`${indent}    link regions from memoryRegions[${d.shmemRegionsStart}]: past the end of the list`);
+					continue;
+				}
+				regs.forEach((m, k) => {
+					const what = linkRegionName(k) + (k >= 2 && k - 2 === d.shmemDevId ? ' (own)' : '');
+					const where = m.size === 0n ? 'none' : `${addr(m.physStart)} size ${hex(m.size)}`;
+					out.push(`${indent}    ${`[${d.shmemRegionsStart + k}]`.padEnd(5)}${what.padEnd(33)}${where.padEnd(27)} ${m.size === 0n ? '' : list(memFlagNames(m.flags))}`.trimEnd());
+				});
+				continue;
+			}
 			if (d.numMsixVectors) s += `, ${d.numMsixVectors} MSI-X vectors`;
 			out.push(s);
 		}

@@ -25,6 +25,7 @@ import {
 import { ConfigError, formatProblem } from './errors.js';
 import type { CellConfig, ConsoleDesc, JailhouseConfig, MemoryRegion, SystemConfig } from './model.js';
 import { formatRanges, hex, irqchipInterrupts } from './readable.js';
+import { bdfString, checkLinks, checkPciDevices, checkPciPlatform, type LinkMember } from './ivshmem.js';
 
 export type RuleId =
 	| 'architecture'
@@ -40,6 +41,8 @@ export type RuleId =
 	| 'ownership'
 	| 'hv-overlap'
 	| 'platform'
+	| 'pci'
+	| 'ivshmem'
 	| 'unsupported';
 
 export interface ConfigIssue {
@@ -88,7 +91,7 @@ function checkConsole(is: Issues, c: ConsoleDesc, field: string): void {
 	}
 }
 
-function checkCell(is: Issues, c: CellConfig, path: string, isRoot: boolean, systemArch?: number): void {
+function checkCell(is: Issues, c: CellConfig, path: string, isRoot: boolean, systemArch?: number, platform?: SystemConfig['platform']): void {
 	const p = (f: string): string => (path ? `${path}.${f}` : f);
 
 	if (!isRoot && c.architecture !== ARCH.arm64) {
@@ -130,9 +133,9 @@ function checkCell(is: Issues, c: CellConfig, path: string, isRoot: boolean, sys
 	if (!isRoot && (c.flags & CELL_AARCH32) !== 0) {
 		is.add('unsupported', p('flags'), 'AArch32 cells are not supported by this hypervisor (upstream runs them)', 'build the inmate for AArch64 and drop the aarch32 flag');
 	}
-	if (!isRoot && c.pciDevices.length > 0) {
-		is.add('unsupported', p('pciDevices'), `the cell lists ${c.pciDevices.length} PCI device(s): PCI pass-through and ivshmem are not supported by this hypervisor yet (upstream has them)`, 'remove pciDevices (and their pciCaps) from the cell');
-	}
+	// ivshmem devices are checked as the hypervisor checks them; physical
+	// PCI devices (pass-through) stay refused in cells.
+	for (const f of checkPciDevices(c, path, isRoot, platform)) is.add(f.rule, f.field, f.message, f.fix);
 	if (!isRoot && c.streamIds.length > 0) {
 		is.add('unsupported', p('streamIds'), 'the cell lists IOMMU stream ids: IOMMUs are not supported by this hypervisor yet (upstream has them)', 'remove streamIds from the cell');
 	}
@@ -256,7 +259,7 @@ export function validateConfig(cfg: JailhouseConfig, opts: { file?: string } = {
 			is.add('platform', 'platform.arm.gicrBase', 'GICv3 without a redistributor address', 'give the GICR base from the device tree');
 		}
 	}
-	checkCell(is, cfg.rootCell, 'rootCell', true, cfg.architecture);
+	checkCell(is, cfg.rootCell, 'rootCell', true, cfg.architecture, cfg.platform);
 	checkHvOverlap(is, cfg, cfg.rootCell, 'rootCell');
 	checkIrqchipAddress(is, cfg, cfg.rootCell, 'rootCell');
 	return is.list;
@@ -323,10 +326,17 @@ export function checkConfigSet(
 	const cpuOwner = new Map<number, string>();
 	const irqOwner = new Map<number, string>();
 
+	const members: LinkMember[] = root.pciDevices.map((dev, index) => ({ cell: root, who: `the root cell "${root.name}"`, file: sys.file, path: 'rootCell', index, dev, isRoot: true }));
+	const everyone: Array<{ cell: CellConfig; who: string; file?: string; path: string }> = [{ cell: root, who: `the root cell "${root.name}"`, file: sys.file, path: 'rootCell' }];
+
 	for (const { config: c, file } of list) {
 		out.push(...validateConfig(c, { file }));
 		const is = new Issues(file);
 		const who = file ?? `cell "${c.name}"`;
+		// The platform-dependent PCI checks (virtual host present, bus range).
+		for (const f of checkPciPlatform(c, '', S.platform)) is.add(f.rule, f.field, f.message, f.fix);
+		c.pciDevices.forEach((dev, index) => members.push({ cell: c, who: `cell "${c.name}"`, file, path: '', index, dev, isRoot: false }));
+		everyone.push({ cell: c, who: `cell "${c.name}"`, file, path: '' });
 		if (c.architecture !== S.architecture) {
 			is.add('architecture', 'architecture', `cell architecture ${archName(c.architecture)} differs from the system's ${archName(S.architecture)}`, 'build the cell for the system\'s architecture');
 		}
@@ -375,10 +385,14 @@ export function checkConfigSet(
 		c.pciDevices.forEach((d, i) => {
 			if (d.type === PCI_TYPE_IVSHMEM) return;
 			if (!rootBdfs.has(`${d.domain}:${d.bdf}`)) {
-				is.add('ownership', `pciDevices[${i}]`, `PCI device ${d.domain.toString(16).padStart(4, '0')}:${(d.bdf >> 8).toString(16).padStart(2, '0')}:${((d.bdf >> 3) & 31).toString(16).padStart(2, '0')}.${d.bdf & 7} is not owned by the root cell`, 'list it in the root cell\'s pciDevices');
+				is.add('ownership', `pciDevices[${i}]`, `PCI device ${bdfString(d.domain, d.bdf)} is not owned by the root cell`, 'list it in the root cell\'s pciDevices');
 			}
 		});
 		out.push(...is.list);
+	}
+
+	for (const f of checkLinks(members, everyone, list.length > 0)) {
+		out.push({ rule: f.rule, file: f.file, field: f.field, message: f.message, fix: f.fix });
 	}
 
 	if (list.length && root.cpus.length && root.cpus.every((cpu) => cpuOwner.has(cpu))) {

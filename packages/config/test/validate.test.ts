@@ -60,7 +60,7 @@ describe('one test per rule', () => {
 	it('overlapping regions within a cell', () => {
 		const s = set();
 		s.demo.memoryRegions.push({ physStart: 0x70080000n, virtStart: 0x80000n, size: 0x1000n, flags: 3n });
-		expectOnly(check(s), 'overlap', /inmate-demo\.ts: memoryRegions\[3\]: region 0x80000-0x80fff overlaps memoryRegions\[0\]/);
+		expectOnly(check(s), 'overlap', /inmate-demo\.ts: memoryRegions\[8\]: region 0x80000-0x80fff overlaps memoryRegions\[0\]/);
 	});
 	it('region not page aligned', () => {
 		const s = set();
@@ -88,7 +88,7 @@ describe('one test per rule', () => {
 	it('a comm region in the root cell', () => {
 		const s = set();
 		s.sys.rootCell.memoryRegions.push({ physStart: 0n, virtStart: 0x80000000n, size: 0x1000n, flags: 0x23n });
-		expectOnly(check(s), 'comm-region', /rootCell\.memoryRegions\[8\]: the root cell has a comm region/);
+		expectOnly(check(s), 'comm-region', /rootCell\.memoryRegions\[13\]: the root cell has a comm region/);
 	});
 	it('CPUs beyond 63', () => {
 		const s = set();
@@ -101,12 +101,9 @@ describe('one test per rule', () => {
 		s.two.streamIds = [7];
 		expect(check(s).map((i) => i.rule)).toEqual(['unsupported', 'unsupported']);
 		const t = set();
-		t.two.pciDevices = [structuredClone(t.sys.rootCell.pciDevices[0] ?? {
-			type: 3, iommu: 0, domain: 1, bdf: 0, barMask: [0xfffff000, 0, 0, 0, 0, 0], capsStart: 0, numCaps: 0,
-			numMsiVectors: 0, msi64Bits: false, msiMaskable: false, numMsixVectors: 0, msixRegionSize: 0, msixAddress: 0n,
-			shmemRegionsStart: 0, shmemDevId: 1, shmemPeers: 2, shmemProtocol: 0,
-		})];
-		expectOnly(check(t), 'unsupported', /inmate-2\.ts: pciDevices: the cell lists 1 PCI device\(s\): PCI pass-through and ivshmem are not supported/);
+		t.sys.rootCell.pciDevices.push({ ...structuredClone(t.sys.rootCell.pciDevices[0]!), type: 1, bdf: 0x08 });
+		t.two.pciDevices.push({ ...structuredClone(t.two.pciDevices[0]!), type: 1, bdf: 0x08 });
+		expectOnly(check(t), 'unsupported', /inmate-2\.ts: pciDevices\[1\]: PCI device 0001:00:01\.0: PCI pass-through \(physical devices and bridges\) is not supported/);
 	});
 	it("a cell's memory not owned by the root cell", () => {
 		const s = set();
@@ -150,7 +147,8 @@ describe('one test per rule', () => {
 	});
 	it('a cell without comm region is legal, as upstream and the hypervisor have it', () => {
 		const s = set();
-		s.demo.memoryRegions.pop();
+		s.demo.memoryRegions.splice(2, 1);
+		s.demo.pciDevices[0]!.shmemRegionsStart = 2;
 		expect(check(s).map(formatIssue)).toEqual([]);
 	});
 	it('duplicated comm region', () => {
@@ -172,6 +170,7 @@ describe('one test per rule', () => {
 		const s = set();
 		s.demo.irqchips[0]!.pinBase = 48;
 		s.demo.irqchips[0]!.pinBitmap = [0, 0, 0, 0];
+		s.demo.pciDevices = [];
 		expectOnly(validateConfig(s.demo, { file: 'inmate-demo.ts' }), 'irqchip', /pinBase 48 is not a multiple of 32/);
 	});
 	it("irqchip that is not the system's GIC", () => {
@@ -181,13 +180,13 @@ describe('one test per rule', () => {
 	});
 	it('an interrupt given to two cells', () => {
 		const s = set();
-		s.two.irqchips[0]!.pinBitmap[3] = (1 << 16) | (1 << 17);
+		s.two.irqchips[0]!.pinBitmap[3] |= 1 << 16;
 		expectOnly(check(s), 'irq-conflict', /inmate-2\.ts: irqchips: interrupts 144 are also given to inmate-demo\.ts/);
 	});
 	it('hypervisor memory overlapping a cell', () => {
 		const s = set();
-		s.sys.rootCell.memoryRegions[1]!.size = 0x0f100000n;
-		expectOnly(check(s), 'hv-overlap', /rootCell\.memoryRegions\[1\]: region 0x70000000-0x7f0fffff overlaps the hypervisor memory 0x7f000000-0x7fffffff/);
+		s.sys.rootCell.memoryRegions.push({ physStart: 0x7f800000n, virtStart: 0x7f800000n, size: 0x100000n, flags: 3n });
+		expectOnly(check(s), 'hv-overlap', /rootCell\.memoryRegions\[13\]: region 0x7f800000-0x7f8fffff overlaps the hypervisor memory 0x7f000000-0x7fffffff/);
 	});
 	it('name over 31 characters', () => {
 		const s = set();
@@ -228,5 +227,186 @@ describe('one test per rule', () => {
 		const s = set();
 		s.sys.platform.arm!.gicVersion = 4;
 		expectOnly(check(s), 'platform', /GIC version 4/);
+	});
+});
+
+describe('ivshmem devices and links', () => {
+	const W = 0x2n; // MEM_WRITE
+	const RS = 0x80n; // MEM_ROOTSHARED
+	/** Every issue has `rule` or one of `also`, and one message matches. */
+	function expectRule(issues: ConfigIssue[], rule: RuleId, re: RegExp, also: RuleId[] = []): void {
+		const text = issues.map(formatIssue);
+		expect(issues.length, text.join('\n')).toBeGreaterThan(0);
+		for (const i of issues) expect([rule, ...also], text.join('\n')).toContain(i.rule);
+		expect(text.some((t) => re.test(t)), text.join('\n')).toBe(true);
+		console.log(`[${rule}] ${text.join('\n    ')}`);
+	}
+
+	it('the reference link "demo": 3 peers, one BDF, the same regions everywhere', () => {
+		const s = set();
+		for (const [c, id] of [[s.sys.rootCell, 0], [s.demo, 1], [s.two, 2]] as const) {
+			expect(c.pciDevices).toHaveLength(1);
+			expect(c.pciDevices[0]).toMatchObject({ type: 3, bdf: 0, shmemDevId: id, shmemPeers: 3 });
+		}
+		expect(validateConfig(s.demo)).toEqual([]);
+		expect(validateConfig(s.sys)).toEqual([]);
+	});
+	it('region index out of range', () => {
+		const s = set();
+		s.demo.pciDevices[0]!.shmemRegionsStart = 5;
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: pciDevices\[0\]\.shmemRegionsStart: PCI device 0001:00:00\.0: its link needs 5 memory regions from index 5 .*the cell has 8/);
+	});
+	it('a link whose other end lacks the shared region', () => {
+		const s = set();
+		s.two.memoryRegions.pop();
+		expectOnly(check(s), 'ivshmem', /inmate-2\.ts: pciDevices\[0\]\.shmemRegionsStart: .*needs 5 memory regions from index 3/);
+	});
+	it('too many peers', () => {
+		const s = set();
+		s.two.pciDevices[0]!.shmemPeers = 13;
+		expectOnly(check(s), 'ivshmem', /inmate-2\.ts: pciDevices\[0\]\.shmemPeers: PCI device 0001:00:00\.0 has 13 peers, at most 12/);
+	});
+	it('peer id not below the peer count', () => {
+		const s = set();
+		s.two.pciDevices[0]!.shmemDevId = 3;
+		expectOnly(check(s), 'ivshmem', /pciDevices\[0\]\.shmemDevId: PCI device 0001:00:00\.0: peer id 3 is not below the number of peers 3/);
+	});
+	it('two devices on one BDF in a cell', () => {
+		const s = set();
+		s.demo.pciDevices.push(structuredClone(s.demo.pciDevices[0]!));
+		expectRule(check(s), 'pci', /inmate-demo\.ts: pciDevices\[1\]\.bdf: PCI device 0001:00:00\.0 uses the same BDF as pciDevices\[0\]/, ['ivshmem']);
+	});
+	it("the INTx interrupt not in the cell's irqchips", () => {
+		const s = set();
+		s.demo.vpciIrqBase = 113;
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: pciDevices\[0\]: PCI device 0001:00:00\.0 raises INTx pin A = INTID 145 .*not in the cell's irqchips \(fix: add interrupt 145/);
+	});
+	it('the pin rotates with the device number', () => {
+		const s = set();
+		for (const c of [s.sys.rootCell, s.demo, s.two]) c.pciDevices[0]!.bdf = 0x08; // 00:01.0: INTB
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: pciDevices\[0\]: PCI device 0001:00:01\.0 raises INTx pin B = INTID 145/);
+	});
+	it('a writable state table', () => {
+		const s = set();
+		s.demo.memoryRegions[3]!.flags |= W;
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: memoryRegions\[3\]\.flags: .*the state table must be read-only/);
+	});
+	it('a read-only R/W section', () => {
+		const s = set();
+		s.two.memoryRegions[4]!.flags &= ~W;
+		expectOnly(check(s), 'ivshmem', /inmate-2\.ts: memoryRegions\[4\]\.flags: .*the R\/W section must be readable and writable/);
+	});
+	it('an empty R/W section is fine (upstream ivshmem-net has one)', () => {
+		const s = set();
+		for (const c of [s.sys.rootCell, s.demo, s.two]) {
+			const st = c.pciDevices[0]!.shmemRegionsStart;
+			c.memoryRegions[st + 1] = { physStart: 0n, virtStart: 0n, size: 0n, flags: 0n };
+			// the outputs follow the state table directly then
+			for (let id = 0; id < 3; id++) {
+				const m = c.memoryRegions[st + 2 + id]!;
+				m.physStart = m.virtStart = 0x7ef01000n + BigInt(id) * 0x2000n;
+			}
+		}
+		expect(check(s).map(formatIssue)).toEqual([]);
+	});
+	it('the own output section read-only', () => {
+		const s = set();
+		s.demo.memoryRegions[6]!.flags &= ~W;
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: memoryRegions\[6\]\.flags: .*the cell's own output section \(peer 1\) must be readable and writable/);
+	});
+	it("another peer's output section writable", () => {
+		const s = set();
+		s.demo.memoryRegions[5]!.flags |= W;
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: memoryRegions\[5\]\.flags: .*the output section of peer 0 must be read-only for this cell \(peer 1\)/);
+	});
+	it('output sections of different sizes', () => {
+		const s = set();
+		s.demo.memoryRegions[7]!.size = 0x1000n;
+		expectOnly(check(s), 'ivshmem', /memoryRegions\[7\]\.size: .*output section of peer 2 has size 0x1000/);
+	});
+	it('sections that do not follow each other', () => {
+		const s = set();
+		s.demo.memoryRegions[4]!.virtStart += 0x1000n;
+		expectRule(check(s), 'ivshmem', /memoryRegions\[4\]\.virtStart: .*the R\/W section starts at 0x7ef02000.* expected 0x7ef01000/, ['overlap']);
+	});
+	it('the two ends do not share the same memory', () => {
+		const s = set();
+		const m = s.two.memoryRegions[7]!;
+		m.physStart = 0x7e000000n;
+		expectOnly(check(s), 'ivshmem', /inmate-2\.ts: memoryRegions\[7\]: ivshmem link 0001:00:00\.0: the output section of peer 2 of cell "inmate-2" is 0x7e000000 size 0x2000, at the root cell "qemu-arm64" 0x7ef0e000/);
+	});
+	it('different peer counts on a link', () => {
+		const s = set();
+		s.two.pciDevices[0]!.shmemPeers = 4;
+		expectOnly(check(s), 'ivshmem', /inmate-2\.ts: pciDevices\[0\]\.shmemPeers: ivshmem link 0001:00:00\.0: cell "inmate-2" says 4 peers, the root cell "qemu-arm64" says 3/);
+	});
+	it('different protocols on a link', () => {
+		const s = set();
+		s.two.pciDevices[0]!.shmemProtocol = 1;
+		expectOnly(check(s), 'ivshmem', /pciDevices\[0\]\.shmemProtocol: .*protocol 0x1/);
+	});
+	it('two ends with one id', () => {
+		const s = set();
+		s.two.pciDevices[0]!.shmemDevId = 1;
+		s.two.memoryRegions[6]!.flags |= W;
+		s.two.memoryRegions[7]!.flags &= ~W;
+		expectOnly(check(s), 'ivshmem', /inmate-2\.ts: pciDevices\[0\]\.shmemDevId: .*cell "inmate-2" and cell "inmate-demo" both are peer 1/);
+	});
+	it('a link with only one end in the set', () => {
+		const s = set();
+		s.two.pciDevices = [];
+		s.two.memoryRegions.splice(3);
+		s.two.irqchips[0]!.pinBitmap[3] &= ~(1 << 24);
+		const issues = checkConfigSet({ config: s.sys, file: 'qemu-arm64.ts' }, [{ config: s.two, file: 'inmate-2.ts' }]);
+		expectOnly(issues, 'ivshmem', /qemu-arm64\.ts: rootCell\.pciDevices\[0\]: ivshmem link 0001:00:00\.0: the root cell "qemu-arm64" is its only end/);
+		// a system config alone is no set of cells: nothing to pair with yet
+		expect(checkConfigSet(s.sys, []).map(formatIssue)).toEqual([]);
+	});
+	it('a cell that is not on the link maps its memory', () => {
+		const s = set();
+		s.two.pciDevices = [];
+		expectOnly(check(s), 'ivshmem', /inmate-2\.ts: memoryRegions\[3\]: cell "inmate-2" is not on ivshmem link 0001:00:00\.0 but maps part of its state table/);
+	});
+	it('link regions of a cell not rootshared while the root is a peer', () => {
+		const s = set();
+		s.demo.memoryRegions[4]!.flags &= ~RS;
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: memoryRegions\[4\]\.flags: .*the R\/W section of cell "inmate-demo" is not rootshared/);
+	});
+	it('ivshmem devices without a virtual PCI host', () => {
+		const s = set();
+		s.sys.platform.pciMmconfigBase = 0n;
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: pciDevices\[0\]: PCI device 0001:00:00\.0: the system config has no virtual PCI host/);
+	});
+	it('a device on a bus the virtual host does not decode', () => {
+		const s = set();
+		for (const c of [s.sys.rootCell, s.demo, s.two]) c.pciDevices[0]!.bdf = 0x100;
+		expectOnly(check(s), 'ivshmem', /pciDevices\[0\]\.bdf: PCI device 0001:01:00\.0 is on bus 1, the virtual PCI host decodes buses 0-0/);
+	});
+	it('MSI-X is refused as unsupported', () => {
+		const s = set();
+		s.demo.pciDevices[0]!.numMsixVectors = 1;
+		expectOnly(check(s), 'unsupported', /numMsixVectors: .*INTx only/);
+	});
+	it('a bad BAR0 mask', () => {
+		const s = set();
+		s.demo.pciDevices[0]!.barMask[0] = 0xfffff800;
+		expectOnly(validateConfig(s.demo, { file: 'inmate-demo.ts' }), 'ivshmem', /barMask: .*BAR0 mask 0xfffff800/);
+	});
+	it('an unknown PCI device type', () => {
+		const s = set();
+		s.demo.pciDevices[0]!.type = 9;
+		expectRule(check(s), 'flags', /pciDevices\[0\]\.type: PCI device 0001:00:00\.0 has unknown type 9/, ['ivshmem']);
+	});
+});
+
+describe('config show: PCI devices and links', () => {
+	it('prints each ivshmem device with its peer id, INTID and the link regions', async () => {
+		const { describeConfig } = await import('../src/show.js');
+		const s = set();
+		const text = describeConfig(s.demo);
+		expect(text).toMatch(/PCI devices \(1\):\n\s+0001:00:00\.0 ivshmem: peer 1 of 3, protocol 0x0, INTA = INTID 144/);
+		expect(text).toMatch(/\[3\]\s+state table\s+0x7ef00000 size 0x1000\s+read \| rootshared/);
+		expect(text).toMatch(/\[6\]\s+output section of peer 1 \(own\)\s+0x7ef0c000 size 0x2000\s+read \| write \| rootshared/);
+		expect(describeConfig(s.sys)).toMatch(/PCI:\s+ECAM 0x8e00000, buses 0-0, domain 1, virtual[\s\S]*INTA = INTID 128/);
 	});
 });

@@ -6,11 +6,31 @@
 
 import { defineCell } from '@jailhouse/config';
 
+/** The ivshmem link "demo" of qemu-arm64.ts; this cell is peer 1. */
+const DEMO_LINK = 0x7ef00000;
+const DEMO_PEERS = 3;
+const OWN_ID = 1;
+
+function demoLinkRegions(ownId: number) {
+	const out = DEMO_LINK + 0x1000 + 0x9000;
+	return [
+		{ physStart: DEMO_LINK, size: 0x1000, flags: ['read', 'rootshared'] },
+		{ physStart: DEMO_LINK + 0x1000, size: 0x9000, flags: ['read', 'write', 'rootshared'] },
+		...Array.from({ length: DEMO_PEERS }, (_, id) => ({
+			physStart: out + id * 0x2000,
+			size: 0x2000,
+			flags: id === ownId ? ['read', 'write', 'rootshared'] : ['read', 'rootshared'],
+		})),
+	];
+}
+
 export default defineCell({
 	name: 'inmate-demo',
 	flags: ['passive_commreg'],
 	cpus: [3],
 	cpuResetAddress: 0,
+	// ivshmem INTA: INTID 32 + 112 = 144
+	vpciIrqBase: 112,
 	console: { address: 0x09000000, size: 0x1000, type: 'pl011', flags: ['mmio', 'regdist_4'] },
 	memoryRegions: [
 		// RAM: the image is loaded at guest address 0
@@ -24,6 +44,20 @@ export default defineCell({
 		{ physStart: 0x09000000, size: 0x1000, flags: ['read', 'write', 'io', 'rootshared'] },
 		// comm region where the inmate SDK looks for it
 		{ virtStart: 0x80000000, size: 0x1000, flags: ['read', 'write', 'comm_region'] },
+		// 3-7: ivshmem link "demo" (1:1, shared with the root cell)
+		...demoLinkRegions(OWN_ID),
+	],
+	pciDevices: [
+		{
+			type: 'ivshmem',
+			domain: 1,
+			bdf: 0x00,
+			barMask: [0xfffff000, 0, 0, 0, 0, 0],
+			shmemRegionsStart: 3,
+			shmemDevId: OWN_ID,
+			shmemPeers: DEMO_PEERS,
+			shmemProtocol: 0,
+		},
 	],
 	irqchips: [{ address: 0x08000000, pinBase: 32, interrupts: [144] }],
 });
