@@ -156,13 +156,13 @@ static void vpci_release_resources(void)
 		of_node_put(to_of_node(vpci.gic));
 	vpci.gic = NULL;
 	if (vpci.mem_requested)
-		release_resource(&vpci.mem_res);
+		remove_resource(&vpci.mem_res);
 	vpci.mem_requested = false;
 	if (vpci.ecam)
 		iounmap(vpci.ecam);
 	vpci.ecam = NULL;
 	if (vpci.ecam_res.parent)
-		release_resource(&vpci.ecam_res);
+		remove_resource(&vpci.ecam_res);
 	memset(&vpci.ecam_res, 0, sizeof(vpci.ecam_res));
 }
 
@@ -213,7 +213,11 @@ int jailhouse_pci_register(const struct jailhouse_system *config)
 		.end = base + ((u64)end_bus + 1) * SZ_1M - 1,
 		.flags = IORESOURCE_MEM | IORESOURCE_BUSY,
 	};
-	err = request_resource(&iomem_resource, &vpci.ecam_res);
+	/*
+	 * insert, not request: QEMU's DT gives the GIC redistributors a
+	 * range for 123 CPUs (up to 0x08ffffff) that covers the window
+	 */
+	err = insert_resource(&iomem_resource, &vpci.ecam_res);
 	if (err) {
 		pr_err("jailhouse: virtual PCI ECAM %pR is in use\n",
 		       &vpci.ecam_res);
@@ -240,7 +244,7 @@ int jailhouse_pci_register(const struct jailhouse_system *config)
 		.flags = IORESOURCE_MEM,
 	};
 	if (devices) {
-		err = request_resource(&iomem_resource, &vpci.mem_res);
+		err = insert_resource(&iomem_resource, &vpci.mem_res);
 		if (err) {
 			pr_err("jailhouse: virtual PCI window %pR is in use\n",
 			       &vpci.mem_res);

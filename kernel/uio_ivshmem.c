@@ -402,10 +402,17 @@ static int ivshm_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_free;
 	}
 
-	err = pcim_iomap_regions(pdev, BIT(0), dev->name);
-	if (err)
+	/*
+	 * Mapped without requesting the region: on QEMU virt the DT gives
+	 * the GIC redistributors (a busy resource) a range that covers the
+	 * root's virtual PCI window. The BAR is still the PCI core's
+	 * resource, and only one driver binds the device.
+	 */
+	dev->regs = pcim_iomap(pdev, 0, 0);
+	if (!dev->regs) {
+		err = -ENOMEM;
 		goto err_free;
-	dev->regs = pcim_iomap_table(pdev)[0];
+	}
 
 	err = ivshm_setup_maps(dev);
 	if (err)

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildInmate } from '@jailhouse/inmate-sdk';
 import { decodeConfig } from '@jailhouse/config';
 import { provisionedTarget, repoRoot, resolveModules, type QemuSession } from '@jailhouse/toolchain';
-import { bootWithDriver, buildGuestTool, buildTestModules, CELLS, MODES, SYSFS, SYSTEM_CELL } from '../src/guest.js';
+import { bootWithDriver, buildGuestTool, buildRawIoctlTool, buildTestModules, CELLS, MODES, SYSFS, SYSTEM_CELL } from '../src/guest.js';
 
 /**
  * Issue 13, the root Linux side of ivshmem v2: jailhouse.ko's virtual PCI
@@ -15,21 +18,12 @@ const PCI = '/sys/bus/pci/devices';
 const DEV = '0001:00:00.0';
 const UIO_KO = '/usr/lib/modules/$(uname -r)/extra/uio_ivshmem.ko';
 const DEMO_CELL = `${CELLS}/qemu-arm64-inmate-demo.cell`;
-const INMATES = '/usr/share/jailhouse/inmates';
 
 /** The root's ivshmem devices in the reference system config. */
 function rootIvshmemCount(): number {
 	const c = decodeConfig(readFileSync(`${repoRoot()}/packages/config/out/cells/qemu-arm64.cell`));
 	if (c.kind !== 'system') throw new Error('qemu-arm64.cell is not a system config');
 	return c.rootCell.pciDevices.filter((d) => d.type === 3).length;
-}
-
-/** An ivshmem demo inmate, if one is built (SDK worker's or the firmware worker's test inmate). */
-function demoInmate(): string | undefined {
-	for (const name of ['ivshmem-demo.bin', 'ivshmem-test.bin']) {
-		if (existsSync(`${repoRoot()}/inmate-sdk/out/inmates/${name}`)) return `${INMATES}/${name}`;
-	}
-	return undefined;
 }
 
 describe.each(MODES)('ivshmem in the root Linux ($mode)', ({ icount }) => {
@@ -42,10 +36,18 @@ describe.each(MODES)('ivshmem in the root Linux ($mode)', ({ icount }) => {
 	beforeAll(async () => {
 		const target = await provisionedTarget();
 		const mods = await resolveModules(target.modulesDir, ['uio']);
+		// the hypervisor's test inmate (firmware worker): finds its device, sets state 0x101, counts doorbells
+		const built = await buildInmate({
+			dir: `${repoRoot()}/inmate-sdk/test/ivshmem-fw`,
+			outDir: join(mkdtempSync(join(tmpdir(), 'jh-ivslinux-')), 'build'),
+		});
+		const image = built.targets.find((t) => t.target === 'cell')!.image;
 		s = await bootWithDriver(icount, [], {
 			extraFiles: [
 				...mods.map((m) => ({ hostPath: m.hostPath, guestPath: `/test/mod/${m.name}.ko` })),
 				{ hostPath: buildGuestTool('jh-uio-test'), guestPath: '/usr/bin/jh-uio-test', mode: 0o755 },
+				{ hostPath: buildRawIoctlTool(), guestPath: '/usr/bin/jh-ioctl', mode: 0o755 },
+				{ hostPath: image, guestPath: '/test/ivshmem-fw.bin' },
 			],
 			modules: mods.map((m) => `/test/mod/${m.name}.ko`),
 		});
@@ -124,27 +126,25 @@ describe.each(MODES)('ivshmem in the root Linux ($mode)', ({ icount }) => {
 		expect(out).toMatch(/^state0: 0$/m);
 	});
 
-	it('exchanges state and doorbells with a demo inmate', async (ctx) => {
-		const inmate = demoInmate();
-		if (!inmate) ctx.skip();
+	it('exchanges state and doorbells with an inmate on the link; its destruction sets its state to 0 and interrupts the root', async () => {
 		const uio = await uioOf(DEV);
+		// the root waits for interrupts (enabled through write(), as irqcontrol)
+		await s.check(`rm -f /tmp/wait.out; (jh-uio-test wait /dev/${uio} 2 120000 > /tmp/wait.out 2>&1 &)`);
+		await waitOutput(s, '/tmp/wait.out', /waiting/);
+		let mark = s.console('uart').length;
 		await s.check(`jailhouse cell create ${DEMO_CELL}`, 120_000);
-		await s.check(`jailhouse cell load inmate-demo ${inmate}`, 120_000);
-		await s.check('jailhouse cell start inmate-demo', 120_000);
-		// the inmate sets its state: the root sees it in the state table
-		await waitOutput(s, '', /^state1: [1-9]/m, `jh-uio-test info /dev/${uio}`);
-		// the demo answers a doorbell with one back
-		await s.check(`rm -f /tmp/wait.out; (jh-uio-test wait /dev/${uio} 1 20000 > /tmp/wait.out 2>&1 &)`);
-		await waitOutput(s, '/tmp/wait.out', /waiting/);
-		await s.check(`jh-uio-test doorbell /dev/${uio} 1`);
-		await waitOutput(s, '/tmp/wait.out', /interrupts: \d+/, undefined, 60_000);
-		expect(await s.check('cat /tmp/wait.out')).toMatch(/interrupts: 1/);
+		await s.check('jh-ioctl load inmate-demo /test/ivshmem-fw.bin 0 && jh-ioctl start inmate-demo', 60_000);
+		await s.waitFor('uart', /ivshmem-fw: ready/, 60_000, mark);
+		// the inmate (peer 1) wrote its state 0x101: the root got an interrupt and sees it
+		await waitOutput(s, '/tmp/wait.out', /^interrupt: 1$/m, undefined, 60_000);
+		expect(await s.check(`jh-uio-test info /dev/${uio}`)).toMatch(/^state1: 257$/m);
+		// the root's doorbell reaches the inmate
+		mark = s.console('uart').length;
+		expect(await s.check(`jh-uio-test doorbell /dev/${uio} 1`)).toMatch(/rang: 1/);
+		await s.waitFor('uart', /ivshmem-fw: interrupt \d+, states 0 101/, 30_000, mark);
 		// destroying the peer: its state goes to 0 and the root gets an interrupt
-		await s.check(`rm -f /tmp/wait.out; (jh-uio-test wait /dev/${uio} 1 20000 > /tmp/wait.out 2>&1 &)`);
-		await waitOutput(s, '/tmp/wait.out', /waiting/);
 		await s.check('jailhouse cell destroy inmate-demo', 120_000);
-		await waitOutput(s, '/tmp/wait.out', /interrupts: \d+/, undefined, 60_000);
-		expect(await s.check('cat /tmp/wait.out')).toMatch(/interrupts: 1/);
+		await waitOutput(s, '/tmp/wait.out', /^interrupts: 2$/m, undefined, 60_000);
 		expect(await s.check(`jh-uio-test info /dev/${uio}`)).toMatch(/^state1: 0$/m);
 	});
 
