@@ -198,6 +198,12 @@ int jailhouse_pci_register(const struct jailhouse_system *config)
 	devices = vpci.params.devices;
 	if (!base)
 		return 0;
+	/* a bus has 256 functions: more devices would only stretch the window */
+	if (devices > 256 * ((unsigned int)end_bus + 1)) {
+		pr_err("jailhouse: %u ivshmem devices do not fit on the virtual PCI bus\n",
+		       devices);
+		return -EINVAL;
+	}
 
 	/* QEMU's own PCIe host is domain 0: never take over a bus */
 	bus = pci_find_bus(domain, 0);
