@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Internal interfaces of the driver's files (main.c, cells.c). */
+/* Internal interfaces of the driver's files (main.c, cells.c, pci.c). */
 #ifndef _JAILHOUSE_DRIVER_H
 #define _JAILHOUSE_DRIVER_H
 
@@ -69,5 +69,9 @@ long jailhouse_cmd_cell_create(struct jailhouse_cell_create __user *arg);
 long jailhouse_cmd_cell_load(struct jailhouse_cell_load __user *arg);
 long jailhouse_cmd_cell_start(struct jailhouse_cell_id __user *arg);
 long jailhouse_cmd_cell_destroy(struct jailhouse_cell_id __user *arg);
+
+/* pci.c, the root's virtual PCI bus; called with jailhouse_lock held */
+int jailhouse_pci_register(const struct jailhouse_system *config);
+void jailhouse_pci_unregister(void);
 
 #endif /* !_JAILHOUSE_DRIVER_H */

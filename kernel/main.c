@@ -490,6 +490,7 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 		pr_warn("jailhouse: cells/ not in sysfs (no memory)\n");
 	pr_info("jailhouse: hypervisor enabled on %u CPUs, root cell \"%s\"\n",
 		num_online_cpus(), config->root_cell.name);
+	jailhouse_pci_register(config);
 	err = 0;
 
 out_unlock:
@@ -512,6 +513,7 @@ static int jailhouse_disable_locked(void)
 	if (err)
 		return err;
 	cells_sysfs_exit();
+	jailhouse_pci_unregister();
 
 	atomic_set(&ctx.errors, 0);
 	/* every CPU running under the hypervisor has to leave it */
@@ -519,6 +521,7 @@ static int jailhouse_disable_locked(void)
 	if (atomic_read(&ctx.errors)) {
 		pr_err("jailhouse: disabling failed (%d)\n", ctx.first_error);
 		cells_sysfs_init(NULL);
+		jailhouse_pci_register(NULL);
 		return ctx.first_error;
 	}
 

@@ -32,6 +32,6 @@ try {
 execFileSync('make', [...env.makeArgs, `M=${here}`, 'modules'], { stdio: 'inherit' });
 const out = join(here, 'out');
 mkdirSync(out, { recursive: true });
-copyFileSync(join(here, 'jailhouse.ko'), join(out, 'jailhouse.ko'));
+for (const ko of ['jailhouse.ko', 'uio_ivshmem.ko']) copyFileSync(join(here, ko), join(out, ko));
 writeFileSync(join(out, 'kernel-release'), `${env.kernelRelease}\n`);
-console.log(`kernel: out/jailhouse.ko for ${env.kernelRelease}`);
+console.log(`kernel: out/jailhouse.ko, out/uio_ivshmem.ko for ${env.kernelRelease}`);

@@ -32,3 +32,13 @@ test('carries package.json\'s version', () => {
 	const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 	assert.equal(modinfo('version'), pkg.version);
 });
+
+test('uio_ivshmem.ko is GPL, for the same kernel, and binds 110a:4106', () => {
+	const uio = readFileSync(new URL('../out/uio_ivshmem.ko', import.meta.url)).toString('latin1');
+	const info = (key) => new RegExp(`\\0${key}=([^\\0]*)\\0`).exec(uio)?.[1];
+	assert.equal(info('license'), 'GPL');
+	assert.equal(info('name'), 'uio_ivshmem');
+	assert.equal(info('depends'), 'uio');
+	assert.match(info('vermagic') ?? '', new RegExp(`^${release.replace(/\./g, '\\.')} SMP `));
+	assert.match(info('alias') ?? '', /^pci:v0000110Ad00004106/);
+});

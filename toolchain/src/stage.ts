@@ -90,6 +90,7 @@ export async function stage(o: StageOptions = {}): Promise<StageItem[]> {
 	if (existsSync(releaseFile)) {
 		const release = (await readFile(releaseFile, 'utf8')).trim();
 		await put('driver', join(root, 'kernel/out/jailhouse.ko'), `usr/lib/modules/${release}/extra/jailhouse.ko`);
+		await put('ivshmem UIO driver', join(root, 'kernel/out/uio_ivshmem.ko'), `usr/lib/modules/${release}/extra/uio_ivshmem.ko`);
 	} else {
 		items.push({ what: 'driver', skipped: 'kernel/out/jailhouse.ko not built' });
 	}

@@ -27,6 +27,7 @@ describe('stage', () => {
 		if (existsSync(join(root, 'kernel/out/kernel-release'))) {
 			const rel = readFileSync(join(root, 'kernel/out/kernel-release'), 'utf8').trim();
 			expect(existsSync(join(destdir, `usr/lib/modules/${rel}/extra/jailhouse.ko`))).toBe(true);
+			expect(existsSync(join(destdir, `usr/lib/modules/${rel}/extra/uio_ivshmem.ko`))).toBe(true);
 		}
 	});
 });

@@ -48,15 +48,20 @@ export const buildIoctlFuzzTool = (): string => buildGuestTool('jh-ioctl-fuzz');
 /**
  * The test-only modules of kernel/tools/hcfuzz (hypercall fuzzing from the
  * root cell, one SPI's distributor state as the root sees it, CELL_CREATE
- * racing DISABLE), built with Kbuild against the target's headers in a
+ * racing DISABLE, a fake ivshmem device on a software PCI bus), built with Kbuild against the target's headers in a
  * scratch copy of the folder.
  */
-export async function buildTestModules(): Promise<{ hcfuzz: string; gicpeek: string; mgmtrace: string }> {
+export async function buildTestModules(): Promise<{ hcfuzz: string; gicpeek: string; mgmtrace: string; fakeivshmem: string }> {
 	const env = await kbuildEnvironment();
 	const dir = join(mkdtempSync(join(tmpdir(), 'jh-hcfuzz-')), 'hcfuzz');
 	cpSync(join(repoRoot(), 'kernel/tools/hcfuzz'), dir, { recursive: true });
 	execFileSync('make', [...env.makeArgs, `M=${dir}`, 'modules'], { stdio: 'pipe' });
-	return { hcfuzz: join(dir, 'jh_hcfuzz.ko'), gicpeek: join(dir, 'jh_gicpeek.ko'), mgmtrace: join(dir, 'jh_mgmtrace.ko') };
+	return {
+		hcfuzz: join(dir, 'jh_hcfuzz.ko'),
+		gicpeek: join(dir, 'jh_gicpeek.ko'),
+		mgmtrace: join(dir, 'jh_mgmtrace.ko'),
+		fakeivshmem: join(dir, 'jh_fakeivshmem.ko'),
+	};
 }
 
 /** Writes test files to a temp folder and returns them as extra initramfs files under /test. */
