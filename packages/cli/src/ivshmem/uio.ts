@@ -85,7 +85,10 @@ export class UioIvshmem {
 		write: boolean,
 	) {
 		try {
-			this.fd = openSync(node, write ? 'r+' : 'r');
+			// read-write even to only look: Linux turns a MAP_SHARED mapping of
+			// a read-only file descriptor into a private one, which
+			// uio_ivshmem refuses (EINVAL)
+			this.fd = openSync(node, 'r+');
 		} catch (e) {
 			const code = (e as NodeJS.ErrnoException).code;
 			throw new CliError(`cannot open ${node}: ${code}${code === 'EACCES' ? '; run as root' : ''}`);
