@@ -44,10 +44,13 @@ export function writeMessage(words: Uint32Array, at: number, msg: IvshmemMessage
 		for (let k = 0; k < 4 && i + k < t.length; k++) w |= t[i + k]! << (8 * k);
 		words[at + 4 + i / 4] = w >>> 0;
 	}
-	// Atomics would fence, but the memory is not a SharedArrayBuffer; the
-	// doorbell register write (an uncached device access) orders the
-	// stores for the reader in practice on arm64 (the kernel's UIO mapping
-	// of registers is Device-nGnRE).
+	// JavaScript has no barrier for a plain ArrayBuffer (Atomics need a
+	// SharedArrayBuffer): seq is stored last in program order only. The
+	// peer reads the slot after the doorbell, which traps to the
+	// hypervisor; the ivshmem spec makes the implementation order earlier
+	// stores before the interrupt. A peer that polls instead of waiting
+	// for the interrupt could in principle see seq before the text on
+	// arm64 (the inmate side writes with a DMB before seq).
 	words[at + 1] = msg.seq >>> 0;
 }
 
