@@ -23,7 +23,7 @@ describe('jailhouse CLI (built bundle)', () => {
 
 	it('lists every command group in the help, the ones loaded on demand too', () => {
 		const out = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
-		for (const group of ['image', 'config', 'inmate', 'enable', 'disable', 'cell', 'console']) {
+		for (const group of ['image', 'config', 'inmate', 'enable', 'disable', 'cell', 'console', 'ivshmem']) {
 			expect(out).toMatch(new RegExp(`^  ${group}\\b`, 'm'));
 		}
 	});
@@ -65,7 +65,7 @@ describe('which command groups a command line loads', () => {
 
 	it('builds the command tree accordingly', async () => {
 		const groups = async (...args: string[]) => (await buildProgram(argv(...args))).commands.map((c) => c.name());
-		expect(await groups('cell', 'list')).toEqual(['enable', 'disable', 'cell', 'console']);
-		expect(await groups('config', 'show', 'x.cell')).toEqual(['image', 'config', 'inmate', 'enable', 'disable', 'cell', 'console']);
+		expect(await groups('cell', 'list')).toEqual(['enable', 'disable', 'cell', 'console', 'ivshmem']);
+		expect(await groups('config', 'show', 'x.cell')).toEqual(['image', 'config', 'inmate', 'enable', 'disable', 'cell', 'console', 'ivshmem']);
 	});
 });

@@ -213,7 +213,8 @@ function overlaps(a: MemoryRegion, b: MemoryRegion): boolean {
 /**
  * Checks the links of a set: devices with one BDF in different cells form
  * a link. All ends must agree on peers, protocol and the link's regions
- * (phys, size), use distinct ids; a link needs two ends in the set; cells
+ * (phys, size), use distinct ids; a cell's link needs a second end in the
+ * set (the root's links need not: a subset may leave their cells out); cells
  * off a link must not map its memory; when the root is on a link, the
  * other ends share the regions with it (rootshared).
  */
@@ -231,8 +232,11 @@ export function checkLinks(members: readonly LinkMember[], cells: ReadonlyArray<
 		const add = (m: LinkMember, field: string, message: string, fix: string): void => {
 			out.push({ rule: 'ivshmem', file: m.file, field, message, fix });
 		};
-		if (ms.length === 1 && complete) {
-			add(first, fld(first, ''), `${link}: ${first.who} is its only end in this set (peer ${first.dev.shmemDevId} of ${first.dev.shmemPeers}); no other cell has an ivshmem device on ${bdfString(first.dev.domain, bdf)}`, 'add the other cells of the link to the check, or give the other end the device with this BDF');
+		// A cell whose link has no other end in the set talks to nobody. The
+		// root alone is fine: system configs (upstream's too) declare links
+		// to cells that a check of a subset does not include.
+		if (ms.length === 1 && complete && !first.isRoot) {
+			add(first, fld(first, ''), `${link}: ${first.who} is its only end in this set (peer ${first.dev.shmemDevId} of ${first.dev.shmemPeers}); neither the root cell nor another cell has an ivshmem device on ${bdfString(first.dev.domain, bdf)}`, 'add the other cells of the link to the check, or give the other end the device with this BDF and the same regions');
 		}
 		const ids = new Map<number, LinkMember>();
 		const firstRegs = linkRegions(first.cell, first.dev);

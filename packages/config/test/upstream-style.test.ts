@@ -52,6 +52,22 @@ describe.each(toolchains())('upstream-style C configs ($name gcc)', (tc) => {
 		expect(validateConfig(sys16).map(formatIssue)).toEqual([]);
 	});
 
+	it("with upstream's ivshmem devices (-DUPSTREAM_IVSHMEM): accepted alone and as a set", () => {
+		const D = '#define UPSTREAM_IVSHMEM 1\n';
+		const sys = decodeConfig(compileToBytes(tc, source('qemu-arm64.c', D))) as SystemConfig;
+		const cell = decodeConfig(compileToBytes(tc, source('qemu-arm64-inmate-demo.c', D))) as CellConfig;
+		expect(sys.rootCell.pciDevices.map((d) => [d.type, d.bdf, d.shmemRegionsStart, d.shmemDevId, d.shmemPeers, d.shmemProtocol])).toEqual([
+			[3, 0, 7, 0, 3, 0],
+			[3, 8, 0, 0, 2, 1],
+		]);
+		expect(cell.pciDevices.map((d) => [d.bdf, d.shmemRegionsStart, d.shmemDevId])).toEqual([[0, 3, 1]]);
+		expect(validateConfig(sys).map(formatIssue)).toEqual([]);
+		expect(validateConfig(cell).map(formatIssue)).toEqual([]);
+		// the ivshmem-net link's other end (a Linux cell) is not in the set: fine for the root's links
+		expect(checkConfigSet({ config: sys, file: 'qemu-arm64.cell' }, [{ config: cell, file: 'inmate-demo.cell' }]).map(formatIssue)).toEqual([]);
+		expect(Buffer.from(encodeConfig(cell)).length).toBe(484);
+	});
+
 	it('a root cell header neither zero nor JHCLL is refused', () => {
 		const bad = Uint8Array.from(sysBytes);
 		bad[356] = 0x41;

@@ -10,8 +10,10 @@
  * root cell's embedded descriptor left without signature, architecture
  * and revision, as upstream leaves it.
  *
- * Not taken over: upstream's ivshmem PCI devices (this hypervisor has no
- * ivshmem yet). CPUs: QEMU_CPUS (default 0xf, the 4 CPUs our QEMU has;
+ * With -DUPSTREAM_IVSHMEM also upstream's two ivshmem devices: 00:00.0 on
+ * the 3-peer demo link (regions at 0x7faf0000, root peer 0, its regions
+ * without ROOTSHARED as upstream has them) and 00:01.0, ivshmem-net to a
+ * Linux cell (peer 0 of 2, protocol VETH, the regions above). CPUs: QEMU_CPUS (default 0xf, the 4 CPUs our QEMU has;
  * upstream's file lists 0xffff for -smp 16, which upstream's hypervisor
  * refuses on a 4-CPU machine just like ours does).
  *
@@ -30,8 +32,15 @@
 struct {
 	struct jailhouse_system header;
 	__u64 cpus[1];
+#ifdef UPSTREAM_IVSHMEM
+	struct jailhouse_memory mem_regions[12];
+#else
 	struct jailhouse_memory mem_regions[7];
+#endif
 	struct jailhouse_irqchip irqchips[1];
+#ifdef UPSTREAM_IVSHMEM
+	struct jailhouse_pci_device pci_devices[2];
+#endif
 } __attribute__((packed)) config = {
 	.header = {
 		.signature = JAILHOUSE_SYSTEM_SIGNATURE,
@@ -67,6 +76,9 @@ struct {
 			.cpu_set_size = sizeof(config.cpus),
 			.num_memory_regions = NUM(config.mem_regions),
 			.num_irqchips = NUM(config.irqchips),
+#ifdef UPSTREAM_IVSHMEM
+			.num_pci_devices = NUM(config.pci_devices),
+#endif
 			.vpci_irq_base = 96,
 		},
 	},
@@ -121,6 +133,39 @@ struct {
 			.flags = JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE |
 				 JAILHOUSE_MEM_IO,
 		},
+#ifdef UPSTREAM_IVSHMEM
+		/* 7-11: the demo link, state table, R/W, outputs 0-2 */
+		{
+			.phys_start = 0x7faf0000,
+			.virt_start = 0x7faf0000,
+			.size = 0x1000,
+			.flags = JAILHOUSE_MEM_READ,
+		},
+		{
+			.phys_start = 0x7faf1000,
+			.virt_start = 0x7faf1000,
+			.size = 0x9000,
+			.flags = JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE,
+		},
+		{
+			.phys_start = 0x7fafa000,
+			.virt_start = 0x7fafa000,
+			.size = 0x2000,
+			.flags = JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE,
+		},
+		{
+			.phys_start = 0x7fafc000,
+			.virt_start = 0x7fafc000,
+			.size = 0x2000,
+			.flags = JAILHOUSE_MEM_READ,
+		},
+		{
+			.phys_start = 0x7fafe000,
+			.virt_start = 0x7fafe000,
+			.size = 0x2000,
+			.flags = JAILHOUSE_MEM_READ,
+		},
+#endif
 	},
 
 	.irqchips = {
@@ -132,4 +177,31 @@ struct {
 			},
 		},
 	},
+#ifdef UPSTREAM_IVSHMEM
+
+	.pci_devices = {
+		/* the demo link: INTA = INTID 32 + 96 = 128 */
+		{
+			.type = JAILHOUSE_PCI_TYPE_IVSHMEM,
+			.domain = 1,
+			.bdf = 0 << 3,
+			.bar_mask = { 0xfffff000, 0, 0, 0, 0, 0 },
+			.shmem_regions_start = 7,
+			.shmem_dev_id = 0,
+			.shmem_peers = 3,
+			.shmem_protocol = JAILHOUSE_SHMEM_PROTO_UNDEFINED,
+		},
+		/* ivshmem-net: INTB = INTID 129 */
+		{
+			.type = JAILHOUSE_PCI_TYPE_IVSHMEM,
+			.domain = 1,
+			.bdf = 1 << 3,
+			.bar_mask = { 0xfffff000, 0, 0, 0, 0, 0 },
+			.shmem_regions_start = 0,
+			.shmem_dev_id = 0,
+			.shmem_peers = 2,
+			.shmem_protocol = JAILHOUSE_SHMEM_PROTO_VETH,
+		},
+	},
+#endif
 };
