@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The README's main job: set-up, build, stage, boot the QEMU arm64 root cell
 # from the staged tree, enable the hypervisor, run gic-demo in a cell (its
-# output is on the PL011, printed at the end), shut it down, destroy it,
+# output is on the PL011, printed at the end), shut it down, destroy it;
+# run ivshmem-demo in the same cell and exchange messages with it from the
+# root over the ivshmem link (uio_ivshmem, `jailhouse ivshmem ping`);
 # disable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +14,7 @@ printf '\n==> build\n'
 pnpm turbo run build --output-logs=new-only
 printf '\n==> stage\n'
 pnpm stage
-printf '\n==> QEMU arm64: boot the root cell, enable the hypervisor, run gic-demo in a cell\n'
+printf '\n==> QEMU arm64: boot the root cell, enable the hypervisor, run gic-demo and ivshmem-demo in a cell\n'
 cells=/usr/share/jailhouse/cells
 inmates=/usr/share/jailhouse/inmates
 node toolchain/dist/cli.js run \
@@ -27,4 +29,9 @@ node toolchain/dist/cli.js run \
 	'jailhouse cell shutdown inmate-demo' \
 	'jailhouse cell destroy inmate-demo' \
 	'cat /sys/devices/system/cpu/online' \
+	"jailhouse cell run $cells/qemu-arm64-inmate-demo.cell $inmates/ivshmem-demo.bin" \
+	'insmod /usr/lib/modules/$(uname -r)/kernel/drivers/uio/uio.ko; insmod /usr/lib/modules/$(uname -r)/extra/uio_ivshmem.ko' \
+	'sleep 1; jailhouse ivshmem list' \
+	'jailhouse ivshmem ping 0001:00:00.0 --peer 1 --count 20' \
+	'jailhouse cell destroy inmate-demo' \
 	'jailhouse disable'

@@ -11,6 +11,13 @@ import type { ProvisionedTarget } from './provision.js';
 /** Modules the root cell needs before its consoles exist. */
 export const BOOT_MODULES = ['virtio_mmio', 'virtio_console'];
 
+/**
+ * Debian modules the staged drivers need, in the image at their usual
+ * place but not loaded: uio for uio_ivshmem (`insmod .../kernel/drivers/
+ * uio/uio.ko` first, as modprobe would on an installed system).
+ */
+export const OPTIONAL_MODULES = ['uio'];
+
 /** Printed on the shell console when the root cell is ready for commands. */
 export const READY_MARKER = 'JAILHOUSE-ROOT-CELL-READY';
 
@@ -132,7 +139,8 @@ async function buildBase(target: ProvisionedTarget, modules: ResolvedModule[], c
 export async function buildRootCellInitramfs(o: RootCellImageOptions): Promise<string> {
 	const log = o.log ?? (() => {});
 	const modules = await resolveModules(o.target.modulesDir, BOOT_MODULES);
-	const base = await buildBase(o.target, modules, o.cache, log);
+	const optional = await resolveModules(o.target.modulesDir, OPTIONAL_MODULES);
+	const base = await buildBase(o.target, [...modules, ...optional], o.cache, log);
 	const top = new InitramfsBuilder();
 	if (o.stageDir) await top.addTree(o.stageDir, '/');
 	for (const f of o.extraFiles ?? []) top.addFile(f.hostPath, f.guestPath, f.mode ?? 0o644);
