@@ -135,14 +135,14 @@ describe.each(MODES)('ivshmem in the root Linux ($mode)', ({ icount }) => {
 		let mark = s.console('uart').length;
 		await s.check(`jailhouse cell create ${DEMO_CELL}`, 120_000);
 		await s.check('jh-ioctl load inmate-demo /test/ivshmem-fw.bin 0 && jh-ioctl start inmate-demo', 60_000);
-		await s.waitFor('uart', /ivshmem-fw: ready/, 60_000, mark);
+		await s.waitFor('uart', /ivshmem-fw: peer 1 ready/, 60_000, mark);
 		// the inmate (peer 1) wrote its state 0x101: the root got an interrupt and sees it
 		await waitOutput(s, '/tmp/wait.out', /^interrupt: 1$/m, undefined, 60_000);
 		expect(await s.check(`jh-uio-test info /dev/${uio}`)).toMatch(/^state1: 257$/m);
 		// the root's doorbell reaches the inmate
 		mark = s.console('uart').length;
 		expect(await s.check(`jh-uio-test doorbell /dev/${uio} 1`)).toMatch(/rang: 1/);
-		await s.waitFor('uart', /ivshmem-fw: interrupt \d+, states 0 101/, 30_000, mark);
+		await s.waitFor('uart', /ivshmem-fw: peer 1 interrupt \d+, states 0 101/, 30_000, mark);
 		// destroying the peer: its state goes to 0 and the root gets an interrupt
 		await waitOutput(s, '/tmp/wait.out', /^interrupts: 1$/m);
 		await s.check(`rm -f /tmp/wait.out; (jh-uio-test wait /dev/${uio} 1 600000 > /tmp/wait.out 2>&1 &)`);
