@@ -8,7 +8,7 @@
 // JAILHOUSE_DRIVER_ABI_REVISION.
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,8 @@ async function driverWithAbi(abi: number, driverVersion: string): Promise<string
 	const root = mkdtempSync(join(tmpdir(), 'jh-driver-abi-'));
 	const src = join(root, 'kernel');
 	mkdirSync(src);
-	for (const f of ['Kbuild', 'main.c', 'cells.c', 'jailhouse.h', 'version.h']) cpSync(join(repoRoot(), 'kernel', f), join(src, f));
+	// every source the Kbuild names (the driver grows files: take them all)
+	for (const f of readdirSync(join(repoRoot(), 'kernel')).filter((n) => n === 'Kbuild' || /\.[ch]$/.test(n))) cpSync(join(repoRoot(), 'kernel', f), join(src, f));
 	cpSync(join(repoRoot(), 'firmware/include'), join(root, 'firmware/include'), { recursive: true });
 	const h = readFileSync(join(src, 'jailhouse.h'), 'utf8');
 	const patched = h.replace(/(#define JAILHOUSE_DRIVER_ABI_REVISION\s+)\d+/, `$1${abi}`);
