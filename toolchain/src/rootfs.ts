@@ -69,18 +69,22 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 ${insmods}
-# The shell port shows up once QEMU has answered virtio_console's port
+# The console ports show up once QEMU has answered virtio_console's port
 # queries. Under -icount,sleep=off an idle guest's clock jumps from timer to
 # timer while QEMU's main loop has not run yet, so a bound in guest time
 # can run out before that: wait without one (the host's boot timeout is the
 # bound) and say so in the kernel log when it takes long.
+# Both ports: their device nodes appear one by one, and the exec below,
+# a redirection of a special builtin, ends the shell (and with it init: a
+# kernel panic, QEMU gone with three empty consoles) if /dev/hvc0 cannot
+# be opened yet; the subshell tries the same open without that risk.
 i=0
-while [ ! -e /dev/hvc1 ]; do
+while [ ! -e /dev/hvc1 ] || ! (exec >/dev/hvc0) 2>/dev/null; do
 	sleep 0.05
 	i=$((i + 1))
-	[ $i = 200 ] && echo "init: still waiting for /dev/hvc1 (virtio_console) after 200 polls" >/dev/kmsg
+	[ $i = 200 ] && echo "init: still waiting for /dev/hvc0 and /dev/hvc1 (virtio_console) after 200 polls" >/dev/kmsg
 done
-echo "init: /dev/hvc1 after $i polls" >/dev/kmsg
+echo "init: /dev/hvc0 and /dev/hvc1 after $i polls" >/dev/kmsg
 # The kernel console exists now; init's own messages belong there.
 exec >/dev/hvc0 2>&1
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
