@@ -13,5 +13,5 @@ export {
 	type SystemInput,
 	type ConfigInput,
 } from './schema.js';
-export { defineCell, defineSystem } from './define.js';
+export { defineCell, defineSystem, ivshmemLinkRegions, type IvshmemLinkLayout } from './define.js';
 export { loadConfigFile, parseConfigText, configFormat, type ConfigFormat } from './loader.js';

@@ -4,25 +4,12 @@
 // and check that neither reaches the other's memory or interrupts. Both
 // are peers of the ivshmem link "demo" with the root cell (qemu-arm64.ts).
 
-import { defineCell } from '@jailhouse/config';
+import { defineCell, ivshmemLinkRegions } from '@jailhouse/config';
 
 /** The ivshmem link "demo" of qemu-arm64.ts; this cell is peer 2. */
 const DEMO_LINK = 0x7ef00000;
 const DEMO_PEERS = 3;
 const OWN_ID = 2;
-
-function demoLinkRegions(ownId: number) {
-	const out = DEMO_LINK + 0x1000 + 0x9000;
-	return [
-		{ physStart: DEMO_LINK, size: 0x1000, flags: ['read', 'rootshared'] },
-		{ physStart: DEMO_LINK + 0x1000, size: 0x9000, flags: ['read', 'write', 'rootshared'] },
-		...Array.from({ length: DEMO_PEERS }, (_, id) => ({
-			physStart: out + id * 0x2000,
-			size: 0x2000,
-			flags: id === ownId ? ['read', 'write', 'rootshared'] : ['read', 'rootshared'],
-		})),
-	];
-}
 
 export default defineCell({
 	name: 'inmate-2',
@@ -42,7 +29,7 @@ export default defineCell({
 		{ physStart: 0x09000000, size: 0x1000, flags: ['read', 'write', 'io', 'rootshared'] },
 		{ virtStart: 0x80000000, size: 0x1000, flags: ['read', 'write', 'comm_region'] },
 		// 3-7: ivshmem link "demo" (1:1, shared with the root cell)
-		...demoLinkRegions(OWN_ID),
+		...ivshmemLinkRegions({ start: DEMO_LINK, peers: DEMO_PEERS, ownId: OWN_ID, rwSize: 0x9000, outputSize: 0x2000 }),
 	],
 	pciDevices: [
 		{

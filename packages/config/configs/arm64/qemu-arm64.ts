@@ -11,24 +11,12 @@
 // there), domain 1. The root's ivshmem device 00:00.0 raises INTA, which is
 // INTID 32 + vpciIrqBase (96) = 128.
 
-import { defineSystem } from '@jailhouse/config';
+import { defineSystem, ivshmemLinkRegions } from '@jailhouse/config';
 
 /** The ivshmem link "demo": state table, R/W section, one output per peer. */
 const DEMO_LINK = 0x7ef00000;
 const DEMO_PEERS = 3;
 
-function demoLinkRegions(ownId: number) {
-	const out = DEMO_LINK + 0x1000 + 0x9000;
-	return [
-		{ physStart: DEMO_LINK, size: 0x1000, flags: ['read', 'rootshared'] },
-		{ physStart: DEMO_LINK + 0x1000, size: 0x9000, flags: ['read', 'write', 'rootshared'] },
-		...Array.from({ length: DEMO_PEERS }, (_, id) => ({
-			physStart: out + id * 0x2000,
-			size: 0x2000,
-			flags: id === ownId ? ['read', 'write', 'rootshared'] : ['read', 'rootshared'],
-		})),
-	];
-}
 
 const pl011 = {
 	address: 0x09000000,
@@ -73,7 +61,7 @@ export default defineSystem({
 			{ physStart: 0x3eff0000, size: 0x10000, flags: ['read', 'write', 'io'] },
 			{ physStart: 0x4010000000n, size: 0x10000000, flags: ['read', 'write', 'io'] },
 			// 8-12: ivshmem link "demo", this cell is peer 0
-			...demoLinkRegions(0),
+			...ivshmemLinkRegions({ start: DEMO_LINK, peers: DEMO_PEERS, ownId: 0, rwSize: 0x9000, outputSize: 0x2000 }),
 		],
 		irqchips: [
 			// All 224 SPIs (INTIDs 32-255) start out with Linux.
