@@ -37,7 +37,7 @@ describe('jailhouse config', () => {
 	it('compile: a .ts reference config gives the built .cell bytes', () => {
 		const out = join(dir, 'demo.cell');
 		const r = run(['compile', join(refs, 'qemu-arm64-inmate-demo.ts'), '-o', out]);
-		expect(r.err).toMatch(/demo\.cell: cell config "inmate-demo", 484 bytes/);
+		expect(r.err).toMatch(/demo\.cell: cell config "inmate-demo", 668 bytes/);
 		expect(r.status).toBe(0);
 		expect(readFileSync(out).equals(demoCell())).toBe(true);
 	});
@@ -66,7 +66,7 @@ describe('jailhouse config', () => {
 			expect(r.out).toMatch(/memory regions/);
 		}
 		const r = run(['show', join(cells, 'qemu-arm64-inmate-demo.cell')]);
-		expect(r.out).toMatch(/Cell "inmate-demo" \(arm64, config revision 14\), 484 bytes/);
+		expect(r.out).toMatch(/Cell "inmate-demo" \(arm64, config revision 14\), 668 bytes/);
 		expect(r.out).toMatch(/CPUs: +3/);
 		expect(r.out).toMatch(/\(comm region\) -> 0x80000000/);
 		expect(r.out).toMatch(/interrupts 144/);
@@ -97,7 +97,7 @@ describe('jailhouse config', () => {
 			return name;
 		};
 		it('truncated', () => {
-			expectUserError(run(['show', write('t.cell', demoCell().subarray(0, 200))]), /^jailhouse: t\.cell: num_memory_regions: num_memory_regions = 8 points past the end of the file/);
+			expectUserError(run(['show', write('t.cell', demoCell().subarray(0, 200))]), /^jailhouse: t\.cell: num_memory_regions: num_memory_regions = 12 points past the end of the file/);
 			expectUserError(run(['show', write('t2.cell', demoCell().subarray(0, 60))]), /t2\.cell: truncated: a cell config needs at least 132 bytes, the file has 60/);
 		});
 		it('wrong signature', () => {

@@ -69,8 +69,8 @@ describe('round trip', () => {
 		const c = sys.rootCell;
 		expect(encodeConfig(sys).length).toBe(488 + c.cpuSetSize + 32 * c.memoryRegions.length + 32 * c.irqchips.length + 56 * c.pciDevices.length);
 		const cell = refs.find((r) => r.name === 'qemu-arm64-inmate-demo')!.config as CellConfig;
-		// CPUs, 8 regions (3 + the ivshmem link's 5), 1 irqchip, 1 ivshmem device: upstream's 484 bytes
-		expect(encodeConfig(cell).length).toBe(132 + 8 + 8 * 32 + 32 + 56);
+		// CPUs, 12 regions (3 + link "demo"'s 5 + link "pair"'s 4), 1 irqchip, 2 ivshmem devices
+		expect(encodeConfig(cell).length).toBe(132 + 8 + 12 * 32 + 32 + 2 * 56);
 	});
 
 	it('puts known fields at the ABI offsets', () => {
@@ -79,7 +79,7 @@ describe('round trip', () => {
 		expect(b.subarray(0, 8).toString('hex')).toBe('4a48434c4c020e00'); // "JHCLL", arm64, rev 14
 		expect(b.subarray(8, 20).toString('latin1')).toBe('inmate-demo\0');
 		expect(b.readUInt32LE(48)).toBe(8); // cpu_set_size
-		expect(b.readUInt32LE(52)).toBe(8); // memory regions
+		expect(b.readUInt32LE(52)).toBe(12); // memory regions
 		expect(b.readBigUInt64LE(132)).toBe(1n << 3n); // CPU 3
 		expect(b.readBigUInt64LE(140)).toBe(0x70000000n); // first region phys
 		expect(b.readUInt16LE(100 + 12)).toBe(3); // console type PL011

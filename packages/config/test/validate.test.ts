@@ -17,7 +17,7 @@ beforeAll(async () => {
 		demo: get('qemu-arm64-inmate-demo') as CellConfig,
 		two: get('qemu-arm64-inmate-2') as CellConfig,
 	};
-});
+}, 60_000); // jiti compiles the three configs: slow on a loaded 2-core machine
 
 /** A fresh copy of the reference set. */
 function set() {
@@ -60,7 +60,7 @@ describe('one test per rule', () => {
 	it('overlapping regions within a cell', () => {
 		const s = set();
 		s.demo.memoryRegions.push({ physStart: 0x70080000n, virtStart: 0x80000n, size: 0x1000n, flags: 3n });
-		expectOnly(check(s), 'overlap', /inmate-demo\.ts: memoryRegions\[8\]: region 0x80000-0x80fff overlaps memoryRegions\[0\]/);
+		expectOnly(check(s), 'overlap', /inmate-demo\.ts: memoryRegions\[12\]: region 0x80000-0x80fff overlaps memoryRegions\[0\]/);
 	});
 	it('region not page aligned', () => {
 		const s = set();
@@ -88,7 +88,7 @@ describe('one test per rule', () => {
 	it('a comm region in the root cell', () => {
 		const s = set();
 		s.sys.rootCell.memoryRegions.push({ physStart: 0n, virtStart: 0x80000000n, size: 0x1000n, flags: 0x23n });
-		expectOnly(check(s), 'comm-region', /rootCell\.memoryRegions\[13\]: the root cell has a comm region/);
+		expectOnly(check(s), 'comm-region', /rootCell\.memoryRegions\[17\]: the root cell has a comm region/);
 	});
 	it('CPUs beyond 63', () => {
 		const s = set();
@@ -101,9 +101,9 @@ describe('one test per rule', () => {
 		s.two.streamIds = [7];
 		expect(check(s).map((i) => i.rule)).toEqual(['unsupported', 'unsupported']);
 		const t = set();
-		t.sys.rootCell.pciDevices.push({ ...structuredClone(t.sys.rootCell.pciDevices[0]!), type: 1, bdf: 0x08 });
-		t.two.pciDevices.push({ ...structuredClone(t.two.pciDevices[0]!), type: 1, bdf: 0x08 });
-		expectOnly(check(t), 'unsupported', /inmate-2\.ts: pciDevices\[1\]: PCI device 0001:00:01\.0: PCI pass-through \(physical devices and bridges\) is not supported/);
+		t.sys.rootCell.pciDevices.push({ ...structuredClone(t.sys.rootCell.pciDevices[0]!), type: 1, bdf: 0x10 });
+		t.two.pciDevices.push({ ...structuredClone(t.two.pciDevices[0]!), type: 1, bdf: 0x10 });
+		expectOnly(check(t), 'unsupported', /inmate-2\.ts: pciDevices\[1\]: PCI device 0001:00:02\.0: PCI pass-through \(physical devices and bridges\) is not supported/);
 	});
 	it("a cell's memory not owned by the root cell", () => {
 		const s = set();
@@ -149,6 +149,7 @@ describe('one test per rule', () => {
 		const s = set();
 		s.demo.memoryRegions.splice(2, 1);
 		s.demo.pciDevices[0]!.shmemRegionsStart = 2;
+		s.demo.pciDevices[1]!.shmemRegionsStart = 7;
 		expect(check(s).map(formatIssue)).toEqual([]);
 	});
 	it('duplicated comm region', () => {
@@ -186,7 +187,7 @@ describe('one test per rule', () => {
 	it('hypervisor memory overlapping a cell', () => {
 		const s = set();
 		s.sys.rootCell.memoryRegions.push({ physStart: 0x7f800000n, virtStart: 0x7f800000n, size: 0x100000n, flags: 3n });
-		expectOnly(check(s), 'hv-overlap', /rootCell\.memoryRegions\[13\]: region 0x7f800000-0x7f8fffff overlaps the hypervisor memory 0x7f000000-0x7fffffff/);
+		expectOnly(check(s), 'hv-overlap', /rootCell\.memoryRegions\[17\]: region 0x7f800000-0x7f8fffff overlaps the hypervisor memory 0x7f000000-0x7fffffff/);
 	});
 	it('name over 31 characters', () => {
 		const s = set();
@@ -242,19 +243,23 @@ describe('ivshmem devices and links', () => {
 		console.log(`[${rule}] ${text.join('\n    ')}`);
 	}
 
-	it('the reference link "demo": 3 peers, one BDF, the same regions everywhere', () => {
+	it('the reference link "demo": 3 peers, one BDF, the same regions everywhere; link "pair": root and inmate-demo', () => {
 		const s = set();
 		for (const [c, id] of [[s.sys.rootCell, 0], [s.demo, 1], [s.two, 2]] as const) {
-			expect(c.pciDevices).toHaveLength(1);
 			expect(c.pciDevices[0]).toMatchObject({ type: 3, bdf: 0, shmemDevId: id, shmemPeers: 3 });
+		}
+		expect(s.two.pciDevices).toHaveLength(1);
+		for (const [c, id] of [[s.sys.rootCell, 0], [s.demo, 1]] as const) {
+			expect(c.pciDevices).toHaveLength(2);
+			expect(c.pciDevices[1]).toMatchObject({ type: 3, bdf: 0x08, shmemDevId: id, shmemPeers: 2 });
 		}
 		expect(validateConfig(s.demo)).toEqual([]);
 		expect(validateConfig(s.sys)).toEqual([]);
 	});
 	it('region index out of range', () => {
 		const s = set();
-		s.demo.pciDevices[0]!.shmemRegionsStart = 5;
-		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: pciDevices\[0\]\.shmemRegionsStart: PCI device 0001:00:00\.0: its link needs 5 memory regions from index 5 .*the cell has 8/);
+		s.demo.pciDevices[0]!.shmemRegionsStart = 8;
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: pciDevices\[0\]\.shmemRegionsStart: PCI device 0001:00:00\.0: its link needs 5 memory regions from index 8 .*the cell has 12/);
 	});
 	it('a link whose other end lacks the shared region', () => {
 		const s = set();
@@ -274,17 +279,17 @@ describe('ivshmem devices and links', () => {
 	it('two devices on one BDF in a cell', () => {
 		const s = set();
 		s.demo.pciDevices.push(structuredClone(s.demo.pciDevices[0]!));
-		expectRule(check(s), 'pci', /inmate-demo\.ts: pciDevices\[1\]\.bdf: PCI device 0001:00:00\.0 uses the same BDF as pciDevices\[0\]/, ['ivshmem']);
+		expectRule(check(s), 'pci', /inmate-demo\.ts: pciDevices\[2\]\.bdf: PCI device 0001:00:00\.0 uses the same BDF as pciDevices\[0\]/, ['ivshmem']);
 	});
 	it("the INTx interrupt not in the cell's irqchips", () => {
 		const s = set();
 		s.demo.vpciIrqBase = 113;
-		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: pciDevices\[0\]: PCI device 0001:00:00\.0 raises INTx pin A = INTID 145 .*not in the cell's irqchips \(fix: add interrupt 145/);
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: pciDevices\[1\]: PCI device 0001:00:01\.0 raises INTx pin B = INTID 146 .*not in the cell's irqchips \(fix: add interrupt 146/);
 	});
 	it('the pin rotates with the device number', () => {
 		const s = set();
-		for (const c of [s.sys.rootCell, s.demo, s.two]) c.pciDevices[0]!.bdf = 0x08; // 00:01.0: INTB
-		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: pciDevices\[0\]: PCI device 0001:00:01\.0 raises INTx pin B = INTID 145/);
+		for (const c of [s.sys.rootCell, s.demo, s.two]) c.pciDevices[0]!.bdf = 0x10; // 00:02.0: INTC
+		expectOnly(check(s), 'ivshmem', /inmate-demo\.ts: pciDevices\[0\]: PCI device 0001:00:02\.0 raises INTx pin C = INTID 146/);
 	});
 	it('a writable state table', () => {
 		const s = set();
@@ -411,9 +416,10 @@ describe('config show: PCI devices and links', () => {
 		const { describeConfig } = await import('../src/show.js');
 		const s = set();
 		const text = describeConfig(s.demo);
-		expect(text).toMatch(/PCI devices \(1\):\n\s+0001:00:00\.0 ivshmem: peer 1 of 3, protocol 0x0, INTA = INTID 144/);
+		expect(text).toMatch(/PCI devices \(2\):\n\s+0001:00:00\.0 ivshmem: peer 1 of 3, protocol 0x0, INTA = INTID 144/);
 		expect(text).toMatch(/\[3\]\s+state table\s+0x7ef00000 size 0x1000\s+read \| rootshared/);
 		expect(text).toMatch(/\[6\]\s+output section of peer 1 \(own\)\s+0x7ef0c000 size 0x2000\s+read \| write \| rootshared/);
-		expect(describeConfig(s.sys)).toMatch(/PCI:\s+ECAM 0x8e00000, buses 0-0, domain 1, virtual[\s\S]*INTA = INTID 128/);
+		expect(text).toMatch(/0001:00:01\.0 ivshmem: peer 1 of 2, protocol 0x0, INTB = INTID 145\n\s+\[8\]\s+state table\s+0x7ef10000 size 0x1000\s+read \| rootshared\n\s+\[9\]\s+R\/W section\s+none/);
+		expect(describeConfig(s.sys)).toMatch(/PCI:\s+ECAM 0x8e00000, buses 0-0, domain 1, virtual[\s\S]*INTA = INTID 128[\s\S]*INTB = INTID 129/);
 	});
 });

@@ -37,7 +37,8 @@ function system(): SystemConfig {
 function demo(o: Partial<CellConfig> = {}, dev: Partial<PciDevice> = {}, link?: (r: MemoryRegion[]) => void): CellConfig {
 	const c = cellFile('qemu-arm64-inmate-demo.cell');
 	const d = c.pciDevices[0]!;
-	const regions = c.memoryRegions.map((r) => ({ ...r }));
+	// only link "demo": its regions are the last ones kept, its device the only one
+	const regions = c.memoryRegions.slice(0, d.shmemRegionsStart + 2 + d.shmemPeers).map((r) => ({ ...r }));
 	const linkRegions = regions.slice(d.shmemRegionsStart);
 	link?.(linkRegions);
 	return { ...c, memoryRegions: regions, pciDevices: [{ ...d, ...dev }], ...o };
@@ -299,7 +300,7 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 	});
 	afterAll(() => s?.kill());
 
-	it('the root sees its device in the ECAM window and nothing else', async () => {
+	it('the root sees its two devices in the ECAM window and nothing else', async () => {
 		expect(await rd(ECAM)).toBe('0x4106110A');
 		expect(await rd(ECAM, 16)).toBe('0x110A');
 		expect(await rd(ECAM + 2, 16)).toBe('0x4106');
@@ -322,11 +323,18 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		expect(await rd(ECAM + 0x58)).toBe(hex(0x7ef00000));
 		expect(await rd(ECAM + 0x5c)).toBe(hex(0));
 		expect(await rd(ECAM + 0x100)).toBe(hex(0));
+		// its second device, 00:01.0 on link "pair": INTB, state table
+		// 0x7ef10000, an empty R/W section, outputs of 0x2000
+		expect(await rd(ECAM + 0x8000)).toBe('0x4106110A');
+		expect(await rd(ECAM + 0x803c)).toBe(hex(0x200));
+		expect(await rd(ECAM + 0x8048)).toBe(hex(0));
+		expect(await rd(ECAM + 0x8050)).toBe(hex(0x2000));
+		expect(await rd(ECAM + 0x8058)).toBe(hex(0x7ef10000));
 		// absent functions and devices: all ones, writes ignored
-		for (const off of [0x1000, 0x8000, 0xf8000, 0xff000]) expect(await rd(ECAM + off)).toBe('0xFFFFFFFF');
-		expect(await rd(ECAM + 0x8000, 8)).toBe('0xFF');
-		await wr(ECAM + 0x8010, 0x12345678);
-		expect(await rd(ECAM + 0x8010)).toBe('0xFFFFFFFF');
+		for (const off of [0x1000, 0x9000, 0x10000, 0xf8000, 0xff000]) expect(await rd(ECAM + off)).toBe('0xFFFFFFFF');
+		expect(await rd(ECAM + 0x10000, 8)).toBe('0xFF');
+		await wr(ECAM + 0x10010, 0x12345678);
+		expect(await rd(ECAM + 0x10010)).toBe('0xFFFFFFFF');
 		// read-only registers stay
 		await wr(ECAM, 0);
 		expect(await rd(ECAM)).toBe('0x4106110A');
@@ -509,5 +517,26 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 		expect((await s.run('jh-ioctl enable /test/system-bad.cell', 120_000)).output).toMatch(/enable: .*errno/);
 		await s.waitFor('kernel', /PCI device 0 \(00:00\.0\) of cell "qemu-arm64": peers out of range/, 30_000);
 		expect((await s.check('echo alive')).trim()).toBe('alive');
+	});
+
+	it('`jailhouse config check` refuses the broken configs before they reach anything, naming device and field', async () => {
+		// the four the hypervisor refuses above, checked as a set with the
+		// system config in the guest's CLI (one shell loop: one command per file)
+		const want: Record<string, RegExp> = {
+			'bad-index.cell': /pciDevices\[0\]\.shmemRegionsStart: PCI device 0001:00:00\.0: its link needs 5 memory regions from index 40/,
+			'bad-peers.cell': /pciDevices\[0\]\.shmemPeers: PCI device 0001:00:00\.0 has 13 peers, at most 12/,
+			'bad-bdf.cell': /pciDevices\[1\]\.bdf: PCI device 0001:00:00\.0 uses the same BDF as pciDevices\[0\]/,
+			'bad-lacks.cell': /the R\/W section of .* both ends must share the same memory/,
+		};
+		const r = await s.run(Object.keys(want).map((f) => `echo "== ${f}"; jailhouse config check /test/system-ivshmem.cell /test/${f}; echo "rc=$?"`).join('; '), 300_000);
+		const parts = r.output.split(/^== /m).slice(1);
+		expect(parts.map((p) => p.split('\n')[0])).toEqual(Object.keys(want));
+		for (const p of parts) {
+			const file = p.split('\n')[0]!;
+			expect(p, p).toMatch(/^rc=1$/m);
+			expect(p, p).toMatch(want[file]!);
+		}
+		// and the reference set passes
+		expect(await s.check(`jailhouse config check /test/system-ivshmem.cell /test/demo-ivshmem.cell /test/inmate-2.cell`, 120_000)).not.toMatch(/error/i);
 	});
 });

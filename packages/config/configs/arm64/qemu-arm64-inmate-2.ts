@@ -43,5 +43,5 @@ export default defineCell({
 			shmemProtocol: 0,
 		},
 	],
-	irqchips: [{ address: 0x08000000, pinBase: 32, interrupts: [145, 152] }],
+	irqchips: [{ address: 0x08000000, pinBase: 32, interrupts: [146, 152] }],
 });

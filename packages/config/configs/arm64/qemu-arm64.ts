@@ -4,18 +4,22 @@
 //
 // 0x70000000-0x7eefffff stays with the root cell so that it can hand pieces
 // of it to inmate cells; 0x7ef00000-0x7ef0ffff holds the ivshmem link "demo"
-// (root = peer 0, inmate-demo = peer 1, inmate-2 = peer 2); the last 16 MiB
-// hold the hypervisor.
+// (root = peer 0, inmate-demo = peer 1, inmate-2 = peer 2), 0x7ef10000-
+// 0x7ef14fff the 2-peer link "pair" (root = peer 0, inmate-demo = peer 1;
+// upstream's layout for two peers, with an empty R/W section); the last
+// 16 MiB hold the hypervisor.
 //
 // Virtual PCI: ECAM at 0x08e00000 (bus 0 only, 1 MiB, nothing of QEMU's
 // there), domain 1. The root's ivshmem device 00:00.0 raises INTA, which is
-// INTID 32 + vpciIrqBase (96) = 128.
+// INTID 32 + vpciIrqBase (96) = 128; 00:01.0 raises INTB = INTID 129.
 
 import { defineSystem, ivshmemLinkRegions } from '@jailhouse/config';
 
 /** The ivshmem link "demo": state table, R/W section, one output per peer. */
 const DEMO_LINK = 0x7ef00000;
 const DEMO_PEERS = 3;
+/** The ivshmem link "pair": state table, empty R/W section, two outputs. */
+const PAIR_LINK = 0x7ef10000;
 
 
 const pl011 = {
@@ -62,6 +66,8 @@ export default defineSystem({
 			{ physStart: 0x4010000000n, size: 0x10000000, flags: ['read', 'write', 'io'] },
 			// 8-12: ivshmem link "demo", this cell is peer 0
 			...ivshmemLinkRegions({ start: DEMO_LINK, peers: DEMO_PEERS, ownId: 0, rwSize: 0x9000, outputSize: 0x2000 }),
+			// 13-16: ivshmem link "pair", this cell is peer 0
+			...ivshmemLinkRegions({ start: PAIR_LINK, peers: 2, ownId: 0, rwSize: 0, outputSize: 0x2000 }),
 		],
 		irqchips: [
 			// All 224 SPIs (INTIDs 32-255) start out with Linux.
@@ -78,6 +84,17 @@ export default defineSystem({
 				shmemRegionsStart: 8,
 				shmemDevId: 0,
 				shmemPeers: DEMO_PEERS,
+				shmemProtocol: 0,
+			},
+			// ivshmem link "pair" with inmate-demo: 2 peers, INTx pin B
+			{
+				type: 'ivshmem',
+				domain: 1,
+				bdf: 0x08,
+				barMask: [0xfffff000, 0, 0, 0, 0, 0],
+				shmemRegionsStart: 13,
+				shmemDevId: 0,
+				shmemPeers: 2,
 				shmemProtocol: 0,
 			},
 		],
