@@ -4,8 +4,8 @@
 # from the staged tree, enable the hypervisor, run gic-demo in a cell (its
 # output is on the PL011, printed at the end), shut it down, destroy it;
 # run ivshmem-demo in the same cell and exchange messages with it from the
-# root over the ivshmem link (uio_ivshmem, `jailhouse ivshmem ping`);
-# disable.
+# root over both of its ivshmem links, "demo" (3 peers) and "pair" (2)
+# (uio_ivshmem, `jailhouse ivshmem ping`); disable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,5 +33,6 @@ node toolchain/dist/cli.js run \
 	'insmod /usr/lib/modules/$(uname -r)/kernel/drivers/uio/uio.ko; insmod /usr/lib/modules/$(uname -r)/extra/uio_ivshmem.ko' \
 	'sleep 1; jailhouse ivshmem list' \
 	'jailhouse ivshmem ping 0001:00:00.0 --peer 1 --count 20' \
+	'jailhouse ivshmem ping 0001:00:01.0 --count 20' \
 	'jailhouse cell destroy inmate-demo' \
 	'jailhouse disable'

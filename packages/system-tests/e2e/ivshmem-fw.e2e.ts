@@ -344,7 +344,8 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 	it('8-byte accesses to the window are two dwords', async () => {
 		expect(await rd(ECAM, 64)).toBe('0x001000004106110A');
 		expect(await rd(ECAM + 0x58, 64)).toBe('0x000000007EF00000');
-		expect(await rd(ECAM + 0x8000, 64)).toBe('0xFFFFFFFFFFFFFFFF');
+		expect(await rd(ECAM + 0x8058, 64)).toBe('0x000000007EF10000');
+		expect(await rd(ECAM + 0x10000, 64)).toBe('0xFFFFFFFFFFFFFFFF');
 	});
 
 	it('BAR0 sizes, programs and decodes with memory space on; registers ID, max peers, state', async () => {
