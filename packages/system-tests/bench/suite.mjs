@@ -42,6 +42,16 @@ const GIC_DEMO = '/usr/share/jailhouse/inmates/gic-demo.bin';
 const SYSFS = '/sys/devices/jailhouse';
 const ONLINE = '/sys/devices/system/cpu/online';
 const LATENCY = /gic-demo: latency (\d+) ns/g;
+/** trap-bench's measures (inmate-sdk/bench/trap-bench) */
+const TRAPS = {
+	loop: 'the measuring loop alone (one RAM read), included in every figure below',
+	hypercall: 'null hypercall (HYPERVISOR_GET_INFO)',
+	'gicd-read': 'emulated GICD read (GICD_TYPER)',
+	'gicd-write': 'emulated GICD write (GICD_ICENABLER1, 0)',
+	'psci-version': 'PSCI VERSION (SMC)',
+	'mmio-ecam-read': 'stage-2 miss handled as MMIO emulation (PCI ECAM read)',
+	'sgi-self': 'SGI sent to itself and handled (ICC_SGI1R_EL1 trap + injection)',
+};
 
 const log = (line) => console.error(line);
 
@@ -128,6 +138,8 @@ async function rootCellSession() {
 	const jhClock = crossBuild(join(here, 'guest/jh-clock.c'), 'jh-clock');
 	const ioctlSrc = existsSync(join(tree, 'kernel/tools/jh-ioctl.c')) ? join(tree, 'kernel/tools/jh-ioctl.c') : join(root, 'kernel/tools/jh-ioctl.c');
 	const jhIoctl = crossBuild(ioctlSrc, 'jh-ioctl');
+	const trapBench = [tree, root].map((t) => join(t, 'inmate-sdk/out/bench/trap-bench.bin')).find((p) => existsSync(p));
+	if (!trapBench) throw new Error('no inmate-sdk/out/bench/trap-bench.bin: build the inmate SDK (pnpm turbo run build)');
 	log('root cell: booting the staged tree under -icount');
 	const s = await bootRootCell({
 		icount: true,
@@ -135,6 +147,7 @@ async function rootCellSession() {
 		extraFiles: [
 			{ hostPath: jhClock, guestPath: '/usr/bin/jh-clock', mode: 0o755 },
 			{ hostPath: jhIoctl, guestPath: '/usr/bin/jh-ioctl', mode: 0o755 },
+			{ hostPath: trapBench, guestPath: '/test/trap-bench.bin' },
 		],
 	});
 	const res = {};
@@ -214,6 +227,23 @@ async function rootCellSession() {
 		await timed('jh-ioctl destroy inmate-2', true);
 		const poolAfterCells = await pool();
 
+		log('trap costs: trap-bench in inmate-demo');
+		await timed(`jh-ioctl create ${DEMO_CELL}`);
+		await timed('jh-ioctl load inmate-demo /test/trap-bench.bin 0');
+		from = mark();
+		const before = /jh-clock now \d+ (\d+) (\d+)/.exec(await s.check('jh-clock now && jh-ioctl start inmate-demo'));
+		await s.waitFor('uart', /trap-bench: (done|needs)/, 300_000, from);
+		const tb = s.console('uart').slice(from);
+		const entry = /trap-bench: entry counter (\d+)/.exec(tb);
+		if (!before || !entry) throw new Error(`no counters from jh-clock or trap-bench:\n${tb}`);
+		// the virtual counter is the same in the root and the cell (CNTVOFF 0 in both)
+		raw.startToOutput = Math.round(((Number(entry[1]) - Number(before[1])) * 1e9) / Number(before[2]));
+		res.traps = {};
+		for (const m of tb.matchAll(/trap-bench: (\S+) (\d+) x (\d+) ns = ([\d.]+) ns/g)) {
+			res.traps[m[1]] = { label: TRAPS[m[1]] ?? m[1], n: Number(m[2]), ns: Number(m[4]) };
+		}
+		await timed('jh-ioctl destroy inmate-demo', true);
+
 		log('management through the CLI');
 		cli.create = await timed(`jailhouse cell create ${DEMO_CELL}`);
 		cli.load = await timed(`jailhouse cell load inmate-demo ${GIC_DEMO}`);
@@ -259,6 +289,7 @@ const result = {
 	footprint: { ...footprint, pool: session.pool },
 	cli: session.cli,
 	management: session.management,
+	traps: session.traps,
 	wallSeconds: Math.round((Date.now() - started) / 1000),
 };
 result.rows = rowsOf(result);

@@ -46,6 +46,7 @@ export function rowsOf(r) {
 		create: 'cell create (inmate-demo)',
 		load: 'cell load (gic-demo)',
 		start: 'cell start',
+		startToOutput: "cell start request to the inmate's first output (trap-bench's entry counter)",
 		shutdown: 'cell shutdown',
 		destroy: 'cell destroy, until CPU 3 is online in Linux',
 		disable: 'disable',
@@ -53,13 +54,13 @@ export function rowsOf(r) {
 	for (const [k, label] of Object.entries(what)) {
 		const m = r.management[k];
 		if (!m) continue;
-		add(`mgmt.${k}.raw`, 'management', `${label}: raw ioctl (driver + hypervisor)`, ms3(m.raw), 'ms guest');
+		add(`mgmt.${k}.raw`, 'management', k === 'startToOutput' ? `${label}, through jh-ioctl` : `${label}: raw ioctl (driver + hypervisor)`, ms3(m.raw), 'ms guest');
 		if (m.cli === undefined) continue;
 		add(`mgmt.${k}.cli`, 'management', `${label}: jailhouse CLI`, ms3(m.cli), 'ms guest');
 		add(`mgmt.${k}.cliShare`, 'management', `${label}: the CLI's share (CLI - raw)`, ms3(m.cli - m.raw), 'ms guest');
 	}
 	if (r.traps) {
-		for (const [k, t] of Object.entries(r.traps)) add(`trap.${k}`, 'trap costs (inside an inmate)', `${t.label} (${t.n} round trips)`, t.ns, 'ns each');
+		for (const [k, t] of Object.entries(r.traps)) add(`trap.${k}`, 'trap costs (inside an inmate)', `${t.label}, over ${t.n}`, t.ns, 'ns each');
 	}
 	return rows;
 }

@@ -4,7 +4,7 @@
  * statically with the cross compiler and copied into the root cell:
  *
  *   jh-clock now
- *       prints "jh-clock now <CLOCK_MONOTONIC ns> <CNTVCT_EL0 ticks>"
+ *       prints "jh-clock now <CLOCK_MONOTONIC ns> <CNTVCT_EL0> <CNTFRQ_EL0>"
  *   jh-clock [-w FILE=TEXT] run CMD [ARG...]
  *       runs CMD (its output passes through), then, with -w, polls FILE
  *       until its first line reads TEXT; prints
@@ -28,6 +28,14 @@ static unsigned long long now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static unsigned long long cntfrq(void)
+{
+	unsigned long long v;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
 }
 
 static unsigned long long cntvct(void)
@@ -70,7 +78,7 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	if (argc == 2 && !strcmp(argv[1], "now")) {
-		printf("jh-clock now %llu %llu\n", now_ns(), cntvct());
+		printf("jh-clock now %llu %llu %llu\n", now_ns(), cntvct(), cntfrq());
 		return 0;
 	}
 	if (argc > 2 && !strcmp(argv[1], "-w")) {
