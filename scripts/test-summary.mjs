@@ -51,7 +51,7 @@ if (times.size > 0) {
 	const rows = [...times].sort((a, b) => total(b[1]) - total(a[1]));
 	const cell = (v) => (v === undefined ? '-' : v.toFixed(1));
 	console.log('\nSystem tests, wall time per file and QEMU mode (s):');
-	console.log(`| file | ${modes.join(' | ')} | total |`);
+	console.log(`| file | ${modes.map((m) => (m === '-' ? 'no mode' : m)).join(' | ')} | total |`);
 	console.log(`|---|${modes.map(() => '--:|').join('')}--:|`);
 	for (const [key, m] of rows) console.log(`| ${key} | ${modes.map((mode) => cell(m[mode])).join(' | ')} | ${cell(total(m))} |`);
 	const sum = rows.reduce((a, [, m]) => a + total(m), 0);
