@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 
-const MODE = /\((multi-threaded|icount)\)/;
+const MODE = /\('?(multi-threaded|icount)'?\)/;
 const secs = (ms) => Math.round(ms / 100) / 10;
 
 /** Every test under a task, with its path of suite names. */
