@@ -5,6 +5,8 @@
  * (staged to usr/share/jailhouse/inmates/), bare ELFs and images into
  * out/bare/. The attack inmates of the isolation tests (test/attacks/) go
  * to out/attacks/: the system tests copy them in, they are not staged.
+ * The benchmark inmates (bench/) go to out/bench/ for the benchmark suite
+ * (packages/system-tests/bench/), not staged either.
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +19,7 @@ async function main(): Promise<void> {
 	const out = join(sdk, 'out');
 	const demos = readdirSync(join(sdk, 'demos')).sort();
 	// Only what this build produced gets staged; objects in out/build stay for incremental builds.
-	for (const d of ['inmates', 'bare', 'attacks']) {
+	for (const d of ['inmates', 'bare', 'attacks', 'bench']) {
 		rmSync(join(out, d), { recursive: true, force: true });
 		mkdirSync(join(out, d), { recursive: true });
 	}
@@ -43,6 +45,15 @@ async function main(): Promise<void> {
 			for (const f of [t.image, t.loadMap]) copyFileSync(f, join(out, 'attacks', f.slice(f.lastIndexOf('/') + 1)));
 		}
 		console.log(`inmate-sdk: attack ${r.manifest.name}: cell`);
+	}
+	const benches = join(sdk, 'bench');
+	for (const d of readdirSync(benches).sort()) {
+		const r = await buildInmate({ dir: join(benches, d), outDir: join(out, 'build', `bench-${d}`), sdkRoot: sdk, log: (l) => console.log(l) });
+		for (const t of r.targets) {
+			if (t.target !== 'cell') continue;
+			for (const f of [t.image, t.loadMap]) copyFileSync(f, join(out, 'bench', f.slice(f.lastIndexOf('/') + 1)));
+		}
+		console.log(`inmate-sdk: bench ${r.manifest.name}: cell`);
 	}
 }
 

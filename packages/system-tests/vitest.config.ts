@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Each file boots QEMU: one at a time (2 cores), in forks so that a signal
@@ -5,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
 	test: {
 		include: ['e2e/**/*.e2e.ts'],
+		// wall time per file and QEMU mode at the end (scripts/test-summary.mjs gathers it)
+		reporters: ['default', fileURLToPath(new URL('../../scripts/vitest-timing-reporter.mjs', import.meta.url))],
 		pool: 'forks',
 		poolOptions: { forks: { singleFork: true } },
 		fileParallelism: false,
