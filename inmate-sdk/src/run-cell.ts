@@ -147,6 +147,7 @@ export async function runInCell(o: RunInCellOptions): Promise<RunInCellResult> {
 	try {
 		for (const f of files) await upload(f.name, f.data);
 		await uploadImage(o);
+		status(`QEMU logs: ${s.logDir}`);
 		status(`root cell up after ${((Date.now() - started) / 1000).toFixed(1)} s; enabling the hypervisor...`);
 		await guest(`insmod /usr/lib/modules/$(uname -r)/extra/jailhouse.ko && jailhouse enable ${GUEST_DIR}/system.cell`, 'enabling the hypervisor');
 
@@ -170,16 +171,28 @@ export async function runInCell(o: RunInCellOptions): Promise<RunInCellResult> {
 		let firstOutputMs: number | undefined;
 		let startedAtMs: number | undefined;
 		let inputSent = false;
-		let starting: Promise<void> | undefined = start();
 		let startError: unknown;
-		starting.catch((e) => (startError = e));
-		for (;;) {
-			if (startError) throw startError;
+		let startDone = false;
+		const begin = () => {
+			startDone = false;
+			start().then(
+				() => (startDone = true),
+				(e) => (startError = e),
+			);
+		};
+		/** Streams what the PL011 printed since the last call. */
+		const flush = () => {
 			const uart = s.console('uart').slice(mark);
 			if (uart.length > printed) {
 				o.onOutput?.(uart.slice(printed));
 				printed = uart.length;
 			}
+			return uart;
+		};
+		begin();
+		for (;;) {
+			if (startError) throw startError;
+			const uart = flush();
 			const at = uart.indexOf(startMarker);
 			const inmate = at < 0 ? '' : uart.slice(at + startMarker.length);
 			if (at >= 0 && startedAtMs === undefined) startedAtMs = Date.now();
@@ -199,18 +212,17 @@ export async function runInCell(o: RunInCellOptions): Promise<RunInCellResult> {
 				return { reason: 'timeout', output: inmate, firstOutputMs, reruns, logDir: s.logDir };
 			}
 			if (!s.running) throw new InmateError(`QEMU exited while the inmate ran\n${s.report(15)}`);
-			if (o.nextImage && startedAtMs !== undefined) {
-				await starting;
+			if (o.nextImage && startDone) {
 				const next = await o.nextImage();
 				if (next) {
 					status(`rebuilt; rerunning ${imageName} in cell "${o.cellName}" (QEMU keeps running)...`);
 					await guest(`jailhouse cell destroy ${o.cellName}`, `destroying cell "${o.cellName}"`);
 					await uploadImage(next);
+					flush();
 					reruns++;
 					printed = 0;
 					startedAtMs = undefined;
-					starting = start();
-					starting.catch((e) => (startError = e));
+					begin();
 					continue;
 				}
 			}
