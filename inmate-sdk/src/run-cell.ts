@@ -28,8 +28,8 @@ export interface RunInCellOptions extends CellImage {
 	until?: RegExp;
 	/** Text sent to the PL011 once the inmate printed its first output. */
 	input?: string;
-	/** QEMU's gdb server on tcp::1234 (the inmate can then be stopped by gdb). */
-	gdb?: boolean;
+	/** QEMU's gdb server on this TCP port (the inmate can then be stopped by gdb). */
+	gdbPort?: number;
 	/** Called after the cell is loaded and before it starts (e.g. to wait for a debugger); return to start it. */
 	beforeStart?: (session: QemuSession) => Promise<void>;
 	/** Streams the PL011 from the start of the cell on: the inmate (and the hypervisor's lines about it). */
@@ -108,14 +108,14 @@ export async function runInCell(o: RunInCellOptions): Promise<RunInCellResult> {
 		{ name: 'cell.cell', data: o.cellConfig },
 	];
 
-	status(`booting the QEMU root cell${o.icount ? ' (-icount)' : ''}${o.gdb ? ', gdb server on tcp::1234' : ''}...`);
+	status(`booting the QEMU root cell${o.icount ? ' (-icount)' : ''}${o.gdbPort ? `, gdb server on tcp::${o.gdbPort}` : ''}...`);
 	let s: QemuSession;
 	try {
 		s = await bootRootCell({
 			icount: o.icount,
 			stageDir: o.stageDir,
 			uartInput: o.input !== undefined,
-			gdb: o.gdb ? 'attach' : undefined,
+			extraArgs: o.gdbPort ? ['-gdb', `tcp:localhost:${o.gdbPort}`] : undefined,
 		});
 	} catch (err) {
 		if (err instanceof SessionError || err instanceof ToolchainError) throw new InmateError(`cannot boot the root cell: ${(err as Error).message}`);
@@ -159,7 +159,8 @@ export async function runInCell(o: RunInCellOptions): Promise<RunInCellResult> {
 			if (o.beforeStart) {
 				await guest(`jailhouse cell create ${GUEST_DIR}/cell.cell && jailhouse cell load ${o.cellName} ${GUEST_DIR}/${imageName}`, `creating cell "${o.cellName}" and loading the inmate`);
 				await o.beforeStart(s);
-				await guest(`jailhouse cell start ${o.cellName}`, `starting cell "${o.cellName}"`);
+				// a debugger may hold the whole machine for long while this runs
+				await guest(`jailhouse cell start ${o.cellName}`, `starting cell "${o.cellName}"`, 24 * 3600_000);
 			} else {
 				await guest(`jailhouse cell run ${GUEST_DIR}/cell.cell ${GUEST_DIR}/${imageName}`, `running the inmate in cell "${o.cellName}"`);
 			}

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // issue 17: `jailhouse inmate run` on the host, from fresh `inmate new`
 // projects of every template, in both QEMU modes: the inmate's output
-// streamed, --until, --input, a failing cell's report, Ctrl-C, --watch.
+// streamed, --until, --input, a failing cell's report, Ctrl-C, --watch,
+// --gdb with gdb-multiarch in batch mode.
 
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,5 +105,32 @@ describe.each(MODES)('inmate run ($mode)', ({ mode, icount }) => {
 		expect(r.stderr).toMatch(/rebuilt; rerunning w\.bin in cell "w" \(QEMU keeps running\)/);
 		expect(r.stderr.match(/booting the QEMU root cell/g)).toHaveLength(1);
 		expect(r.stdout).toMatch(/Destroyed cell "w"[\s\S]*Started cell "w"\nHello from w \(cell target\)!\nw v2: 1\nw v2: 2\n/);
+	});
+
+	it('--gdb stops the inmate at its entry; gdb in batch mode breaks on inmate_main and prints the backtrace', async () => {
+		const dir = scratch();
+		expect((await runCli(['inmate', 'new', 'dbg'], dir)).code).toBe(0);
+		const run = startCli(['inmate', 'run', 'dbg', ...q, '--gdb', '--until', 'dbg: 1\\n', '--timeout', '120'], dir);
+		const script = (await run.waitFor('stdout', /^gdb-multiarch -x (\S+)$/m, 240_000))[1]!;
+		// the cell is loaded but must not run before gdb is there
+		expect(run.child.exitCode).toBe(null);
+		const gdb = await new Promise<{ out: string; code: number | null }>((resolve) => {
+			const p = execFile(
+				'gdb-multiarch',
+				['-nx', '-batch', '-x', script, '-ex', 'info registers pc', '-ex', 'break inmate_main', '-ex', 'continue', '-ex', 'bt', '-ex', 'detach'],
+				{ cwd: dir, timeout: 240_000 },
+				(_err, stdout, stderr) => resolve({ out: `${stdout}${stderr}`, code: p.exitCode }),
+			);
+		});
+		// stopped at the entry (the cell's reset address 0) on the cell's CPU
+		expect(gdb.out).toMatch(/hit Hardware assisted breakpoint 1, 0x0+ in \S+ \(\)/);
+		expect(gdb.out).toMatch(/^pc\s+0x0\s/m);
+		// then at inmate_main, with symbols and a backtrace
+		expect(gdb.out).toMatch(/Breakpoint 2 at 0x[0-9a-f]+: file .*main\.c, line \d+\./);
+		expect(gdb.out).toMatch(/Breakpoint 2, inmate_main \(\) at .*main\.c:\d+/);
+		expect(gdb.out).toMatch(/^#0 +inmate_main \(\) at .*main\.c:\d+\n#1 +0x[0-9a-f]+ in \S+/m);
+		const r = await run.done;
+		expect(r.code, `${r.stderr}\n--- gdb ---\n${gdb.out}`).toBe(0);
+		expect(r.stdout).toMatch(/Hello from dbg \(cell target\)!\ndbg: 1\n/);
 	});
 });

@@ -4,6 +4,7 @@
 // load, start, stream the cell's console, tear down.
 
 import { existsSync, readFileSync, statSync, watch as fsWatch, writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import {
@@ -58,7 +59,7 @@ export interface RunSdk {
 		timeoutMs?: number;
 		until?: RegExp;
 		input?: string;
-		gdb?: boolean;
+		gdbPort?: number;
 		beforeStart?: (session: unknown) => Promise<void>;
 		onOutput?: (text: string) => void;
 		onStatus?: (line: string) => void;
@@ -125,13 +126,25 @@ function watchedFiles(dir: string, m: { sources: string[]; includes: string[] })
 	return ['inmate.json', ...m.sources].map((f) => join(dir, f));
 }
 
+/** A free TCP port on localhost for QEMU's gdb server. */
+function freePort(): Promise<number> {
+	return new Promise((res, rej) => {
+		const srv = createServer();
+		srv.once('error', rej);
+		srv.listen(0, '127.0.0.1', () => {
+			const port = (srv.address() as AddressInfo).port;
+			srv.close(() => res(port));
+		});
+	});
+}
+
 /** A gdb script that attaches, stops the cell's CPU at the inmate's entry and tells us it is ready. */
-function gdbScript(elf: string, entry: bigint, ready: string): string {
+function gdbScript(elf: string, entry: bigint, port: number, ready: string): string {
 	return [
 		'set pagination off',
 		'set confirm off',
 		`file ${elf}`,
-		'target remote localhost:1234',
+		`target remote localhost:${port}`,
 		`hbreak *0x${entry.toString(16)}`,
 		`shell touch ${ready}`,
 		'continue',
@@ -217,11 +230,13 @@ export async function runCommand(sdk: RunSdk, project: string | undefined, o: Ru
 		: undefined;
 
 	let beforeStart: ((session: unknown) => Promise<void>) | undefined;
+	let gdbPort: number | undefined;
 	if (o.gdb) {
+		gdbPort = await freePort();
 		const tmp = mkdtempSync(join(tmpdir(), 'jailhouse-gdb-'));
 		const script = join(tmp, 'attach.gdb');
 		const ready = join(tmp, 'ready');
-		writeFileSync(script, gdbScript(built.elf, cell.cpuResetAddress, ready));
+		writeFileSync(script, gdbScript(built.elf, cell.cpuResetAddress, gdbPort, ready));
 		beforeStart = async () => {
 			console.error(`[inmate run] the inmate is loaded; it starts once gdb has attached. In another terminal:`);
 			console.log(`gdb-multiarch -x ${script}`);
@@ -247,7 +262,7 @@ export async function runCommand(sdk: RunSdk, project: string | undefined, o: Ru
 			timeoutMs,
 			until,
 			input: o.input,
-			gdb: o.gdb,
+			gdbPort,
 			beforeStart,
 			onOutput: (t) => process.stdout.write(t),
 			onStatus: (l) => console.error(`[inmate run] ${l}`),
