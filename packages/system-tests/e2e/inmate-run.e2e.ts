@@ -117,18 +117,23 @@ describe.each(MODES)('inmate run ($mode)', ({ mode, icount }) => {
 		const gdb = await new Promise<{ out: string; code: number | null }>((resolve) => {
 			const p = execFile(
 				'gdb-multiarch',
-				['-nx', '-batch', '-x', script, '-ex', 'info registers pc', '-ex', 'break inmate_main', '-ex', 'continue', '-ex', 'bt', '-ex', 'detach'],
+				['-nx', '-batch', '-x', script, '-ex', 'info registers pc', '-ex', 'break inmate_main', '-ex', 'continue', '-ex', 'bt', '-ex', 'break printk', '-ex', 'continue', '-ex', 'bt', '-ex', 'delete', '-ex', 'detach'],
 				{ cwd: dir, timeout: 240_000 },
 				(_err, stdout, stderr) => resolve({ out: `${stdout}${stderr}`, code: p.exitCode }),
 			);
 		});
-		// stopped at the entry (the cell's reset address 0) on the cell's CPU
-		expect(gdb.out).toMatch(/hit Hardware assisted breakpoint 1, 0x0+ in \S+ \(\)/);
+		console.log(`[${mode}] gdb-multiarch -batch:\n${gdb.out}`);
+		// stopped at the entry (the cell's reset address 0) on the cell's CPU (CPU 3: gdb's thread 4)
+		expect(gdb.out).toMatch(/\[Switching to Thread 1\.4\]/);
+		expect(gdb.out).toMatch(/Thread 4 hit (Hardware assisted )?[Bb]reakpoint 1, /);
 		expect(gdb.out).toMatch(/^pc\s+0x0\s/m);
-		// then at inmate_main, with symbols and a backtrace
-		expect(gdb.out).toMatch(/Breakpoint 2 at 0x[0-9a-f]+: file .*main\.c, line \d+\./);
-		expect(gdb.out).toMatch(/Breakpoint 2, inmate_main \(\) at .*main\.c:\d+/);
-		expect(gdb.out).toMatch(/^#0 +inmate_main \(\) at .*main\.c:\d+\n#1 +0x[0-9a-f]+ in \S+/m);
+		// then at inmate_main, with symbols
+		expect(gdb.out).toMatch(/Breakpoint 2 at 0x[0-9a-f]+: file .*\/dbg\/main\.c, line \d+\./);
+		expect(gdb.out).toMatch(/Thread 4 hit Breakpoint 2, inmate_main \(\) at .*\/dbg\/main\.c:\d+/);
+		expect(gdb.out).toMatch(/^#0 +inmate_main \(\) at .*\/dbg\/main\.c:\d+\n#1 +0x[0-9a-f]+ in inmate_c_entry \(/m);
+		// and in printk called from it: a backtrace of two frames
+		expect(gdb.out).toMatch(/Thread 4 hit Breakpoint 3, printk \(/);
+		expect(gdb.out).toMatch(/^#0 +printk \(.*\) at .*printk\.c:\d+\n#1 +0x[0-9a-f]+ in inmate_main \(\) at .*\/dbg\/main\.c:\d+$/m);
 		const r = await run.done;
 		expect(r.code, `${r.stderr}\n--- gdb ---\n${gdb.out}`).toBe(0);
 		expect(r.stdout).toMatch(/Hello from dbg \(cell target\)!\ndbg: 1\n/);
