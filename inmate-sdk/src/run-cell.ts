@@ -182,20 +182,23 @@ export async function runInCell(o: RunInCellOptions): Promise<RunInCellResult> {
 			);
 		};
 		/** Streams what the PL011 printed since the last call. */
-		const flush = () => {
-			const uart = s.console('uart').slice(mark);
-			if (uart.length > printed) {
-				o.onOutput?.(uart.slice(printed));
-				printed = uart.length;
+		const flush = (text = s.console('uart').slice(mark), upto = text.length) => {
+			if (upto > printed) {
+				o.onOutput?.(text.slice(printed, upto));
+				printed = upto;
 			}
-			return uart;
+			return text;
 		};
 		begin();
 		for (;;) {
 			if (startError) throw startError;
-			const uart = flush();
+			const uart = s.console('uart').slice(mark);
 			const at = uart.indexOf(startMarker);
 			const inmate = at < 0 ? '' : uart.slice(at + startMarker.length);
+			// With --until, nothing after the match is streamed (under -icount
+			// an idle guest's seconds pass much faster than the 100 ms poll).
+			const matched = o.until && !failedRe.test(inmate) ? o.until.exec(inmate) : null;
+			flush(uart, matched ? at + startMarker.length + matched.index + matched[0].length : uart.length);
 			if (at >= 0 && startedAtMs === undefined) startedAtMs = Date.now();
 			if (inmate.length > 0 && firstOutputMs === undefined && reruns === 0) firstOutputMs = Date.now() - started;
 			if (inmate.length > 0 && o.input !== undefined && !inputSent) {
@@ -208,7 +211,7 @@ export async function runInCell(o: RunInCellOptions): Promise<RunInCellResult> {
 				if (rest.length > printed) o.onOutput?.(rest.slice(printed));
 				return { reason: 'failed', output: inmate, firstOutputMs, report: hypervisorReport(rest.slice(at), o.cellName), reruns, logDir: s.logDir };
 			}
-			if (o.until && o.until.test(inmate)) return { reason: 'matched', output: inmate, firstOutputMs, reruns, logDir: s.logDir };
+			if (matched) return { reason: 'matched', output: inmate.slice(0, matched.index + matched[0].length), firstOutputMs, reruns, logDir: s.logDir };
 			if (startedAtMs !== undefined && o.timeoutMs !== undefined && Date.now() - startedAtMs >= o.timeoutMs) {
 				return { reason: 'timeout', output: inmate, firstOutputMs, reruns, logDir: s.logDir };
 			}
