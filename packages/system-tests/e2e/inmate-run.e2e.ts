@@ -42,7 +42,7 @@ describe.each(MODES)('inmate run ($mode)', ({ mode, icount }) => {
 	it('runs the uart-echo template: lines sent to the PL011 come back', async () => {
 		const dir = scratch();
 		expect((await runCli(['inmate', 'new', 'echo', '--template', 'uart-echo'], dir)).code).toBe(0);
-		const r = await runCli(['inmate', 'run', 'echo', ...q, '--input', 'first line\\nsecond\\n', '--until', 'echo 2: ', '--timeout', '60'], dir);
+		const r = await runCli(['inmate', 'run', 'echo', ...q, '--input', 'first line\\nsecond\\n', '--until', 'echo 2: second\\n', '--timeout', '60'], dir);
 		expect(r.code, r.stderr).toBe(0);
 		expect(r.stdout).toMatch(/echo: ready/);
 		expect(r.stdout).toMatch(/echo: echo 1: first line\necho: echo 2: second\n/);
