@@ -53,6 +53,9 @@ const COMMON_CFLAGS = [
 	// where unaligned accesses fault.
 	'-march=armv8-a', '-mgeneral-regs-only', '-mstrict-align',
 	'-ffunction-sections', '-fdata-sections',
+	// Call frame information as .debug_frame (not loaded) rather than
+	// .eh_frame (which the linker script discards): gdb unwinds with it.
+	'-fno-asynchronous-unwind-tables', '-fno-unwind-tables',
 ];
 
 interface CompileUnit {

@@ -5,3 +5,4 @@ export * from './manifest.js';
 export * from './run-bare.js';
 export * from './scaffold.js';
 export * from './sdk.js';
+export * from './run-cell.js';

@@ -32,6 +32,8 @@ export interface Manifest {
 	ramSize?: number;
 	stackSize?: number;
 	console?: ConsoleDefault;
+	/** The cell config `jailhouse inmate run` uses (.cell/.json/.yaml/.ts), relative to the project folder. */
+	cell?: string;
 }
 
 function fail(file: string, msg: string): never {
@@ -55,11 +57,18 @@ function stringArray(file: string, key: string, v: unknown, required: boolean): 
 	return v as string[];
 }
 
+function cellPath(file: string, v: unknown): string {
+	if (typeof v !== 'string' || v === '' || isAbsolute(v) || v.split(/[\\/]/).includes('..')) {
+		fail(file, '"cell" must be the path of a cell config inside the project folder, e.g. "cell.yaml"');
+	}
+	return v;
+}
+
 /** Validates a parsed manifest; `file` is only used in messages. */
 export function parseManifest(raw: unknown, file = MANIFEST_FILE): Manifest {
 	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, 'must contain a JSON object');
 	const o = raw as Record<string, unknown>;
-	const known = ['name', 'sources', 'targets', 'defines', 'includes', 'cflags', 'ramSize', 'stackSize', 'console', 'description'];
+	const known = ['name', 'sources', 'targets', 'defines', 'includes', 'cflags', 'ramSize', 'stackSize', 'console', 'description', 'cell'];
 	for (const k of Object.keys(o)) if (!known.includes(k)) fail(file, `unknown key "${k}" (known: ${known.join(', ')})`);
 
 	if (typeof o.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(o.name)) {
@@ -105,6 +114,7 @@ export function parseManifest(raw: unknown, file = MANIFEST_FILE): Manifest {
 		ramSize: parseSize(file, 'ramSize', o.ramSize),
 		stackSize: parseSize(file, 'stackSize', o.stackSize),
 		...(console ? { console } : {}),
+		...(o.cell !== undefined ? { cell: cellPath(file, o.cell) } : {}),
 	};
 }
 

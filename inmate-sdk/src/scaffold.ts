@@ -12,6 +12,14 @@ export interface ScaffoldOptions {
 	sdkRoot?: string;
 }
 
+/** Template names -> their folder in templates/ (the minimal one is the historical "default"). */
+const TEMPLATES: Record<string, string> = { minimal: 'default', timer: 'timer', 'uart-echo': 'uart-echo' };
+
+/** The templates `inmate new --template` takes. */
+export function listTemplates(): string[] {
+	return Object.keys(TEMPLATES);
+}
+
 /** Template file name -> project file name (dot files are stored without the dot). */
 const RENAME: Record<string, string> = { gitignore: '.gitignore' };
 
@@ -24,8 +32,11 @@ export function scaffoldInmate(o: ScaffoldOptions): { dir: string; files: string
 		throw new InmateError(`invalid inmate name "${o.name}": use letters, digits, _ . - (it becomes a file name)`);
 	}
 	const sdk = o.sdkRoot ?? findSdkRoot();
-	const tdir = join(sdk, 'templates', o.template ?? 'default');
-	if (!existsSync(tdir)) throw new InmateError(`no template "${o.template}" in ${join(sdk, 'templates')}`);
+	const name = o.template ?? 'minimal';
+	const folder = TEMPLATES[name] ?? (name === 'default' ? 'default' : undefined);
+	if (!folder) throw new InmateError(`no template "${name}": use one of ${listTemplates().join(', ')}`);
+	const tdir = join(sdk, 'templates', folder);
+	if (!existsSync(tdir)) throw new InmateError(`template "${name}" is missing from ${join(sdk, 'templates')}; reinstall the SDK`);
 	const dir = resolve(o.dir ?? o.name);
 	const entries = readdirSync(tdir);
 	const clashes = entries.map((e) => RENAME[e] ?? e).filter((f) => existsSync(join(dir, f)));

@@ -9,6 +9,13 @@ describe('inmate.json', () => {
 		expect(m).toEqual({ name: 'demo', sources: ['main.c'], targets: ['cell', 'bare'], defines: {}, includes: [], cflags: [], ramSize: undefined, stackSize: undefined });
 	});
 
+	it('takes the cell config inmate run uses, inside the project only', () => {
+		expect(parseManifest({ name: 'x', sources: ['a.c'], cell: 'cells/x.yaml' }).cell).toBe('cells/x.yaml');
+		for (const cell of ['/etc/x.cell', '../x.cell', '', 3]) {
+			expect(() => parseManifest({ name: 'x', sources: ['a.c'], cell })).toThrow(/"cell" must be the path of a cell config inside the project folder/);
+		}
+	});
+
 	it('parses sizes, defines and the console', () => {
 		const m = parseManifest({
 			name: 'x',

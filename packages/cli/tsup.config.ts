@@ -15,8 +15,8 @@ export default defineConfig({
 	minify: true,
 	clean: true,
 	dts: false,
-	noExternal: [/^(?!koffi$).*/],
-	external: ['koffi'],
+	noExternal: [/^(?!koffi$|@resvg\/resvg-js$).*/],
+	external: ['koffi', '@resvg/resvg-js'],
 	banner: {
 		js: "import { createRequire as __jhCreateRequire } from 'node:module';\nconst require = __jhCreateRequire(import.meta.url);",
 	},

@@ -31,6 +31,7 @@ export const HOST_PACKAGES = [
 	'device-tree-compiler',
 	'make',
 	'gcc',
+	'gdb-multiarch',
 ];
 
 interface ToolSpec {
@@ -51,6 +52,7 @@ const TOOLS: ToolSpec[] = [
 	{ name: 'bc', tool: 'bc', packages: ['bc'] },
 	{ name: 'dpkg-deb', tool: 'dpkg-deb', packages: ['dpkg'] },
 	{ name: 'apt-get', tool: 'apt-get', packages: ['apt'] },
+	{ name: 'gdb-multiarch (jailhouse inmate run --gdb)', tool: 'gdb-multiarch', packages: ['gdb-multiarch'] },
 ];
 
 function aptInstallCommand(packages: string[]): string {

@@ -45,6 +45,11 @@ export interface QemuLaunch {
 	gdb?: 'attach' | 'wait';
 	/** More QEMU arguments (devices a test adds to the machine), appended as given. */
 	extraArgs?: string[];
+	/**
+	 * A unix socket for input to the PL011 (QEMU listens on it, no wait);
+	 * its output still goes to uartLog (the chardev's logfile).
+	 */
+	uartSocket?: string;
 }
 
 /**
@@ -76,7 +81,7 @@ export function qemuArgs(l: QemuLaunch): string[] {
 		'-kernel', l.kernel,
 		...(l.initrd ? ['-initrd', l.initrd] : []),
 		'-append', append,
-		'-chardev', `file,id=uart,path=${l.uartLog}`,
+		'-chardev', l.uartSocket ? `socket,id=uart,path=${l.uartSocket},server=on,wait=off,logfile=${l.uartLog}` : `file,id=uart,path=${l.uartLog}`,
 		'-serial', 'chardev:uart',
 		'-device', 'virtio-serial-device',
 		'-chardev', `file,id=kcon,path=${l.kernelLog}`,

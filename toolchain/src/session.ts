@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { which } from './exec.js';
 import { qemuArgs, type QemuLaunch } from './qemu.js';
@@ -32,6 +33,8 @@ export interface BootOptions extends Omit<QemuLaunch, 'kernelLog' | 'uartLog'> {
 	bootTimeoutMs?: number;
 	/** Called with each chunk the shell console prints, e.g. to stream it. */
 	onShellOutput?: (text: string) => void;
+	/** Make the PL011 writable from the host (sendUart()); its output still goes to uart.log. */
+	uartInput?: boolean;
 }
 
 /** Every QEMU this process started and has not seen exit: killed on any way out. */
@@ -84,6 +87,8 @@ export class QemuSession {
 	private exitSignal: NodeJS.Signals | null = null;
 	private stderrText = '';
 	private waiters = new Set<() => void>();
+	private uartSocket?: string;
+	private uartConn?: Promise<Socket>;
 
 	private constructor(
 		private readonly child: ChildProcess,
@@ -130,11 +135,13 @@ export class QemuSession {
 			throw new SessionError('qemu-system-aarch64 not found; run `pnpm provision --yes` (or apt-get install qemu-system-arm)', '');
 		}
 		const logDir = o.logDir ?? (await mkdtemp(join(tmpdir(), 'jailhouse-qemu-')));
-		const args = qemuArgs({ ...o, kernelLog: join(logDir, 'kernel.log'), uartLog: join(logDir, 'uart.log') });
+		const uartSocket = o.uartInput ? join(logDir, 'uart.sock') : undefined;
+		const args = qemuArgs({ ...o, kernelLog: join(logDir, 'kernel.log'), uartLog: join(logDir, 'uart.log'), uartSocket });
 		installHandlers();
 		const child = spawn(qemu, args, { stdio: ['pipe', 'pipe', 'pipe'] });
 		live.add(child);
 		const session = new QemuSession(child, logDir, o.onShellOutput);
+		session.uartSocket = uartSocket;
 		await new Promise<void>((resolve, reject) => {
 			child.once('spawn', resolve);
 			child.once('error', (err) => reject(new SessionError(`cannot start QEMU: ${err.message}`, logDir)));
@@ -272,8 +279,28 @@ export class QemuSession {
 		if (!this.exited) this.fail(`the guest did not power off within ${timeoutMs} ms`);
 	}
 
+	/**
+	 * Sends text to the PL011's receive side (booted with uartInput). The
+	 * socket is connected on first use; what QEMU sends back on it is the
+	 * UART's output, which uart.log has already, so it is dropped.
+	 */
+	async sendUart(text: string): Promise<void> {
+		if (!this.uartSocket) throw new SessionError('the session was booted without uartInput: the PL011 takes no input', this.logDir);
+		const path = this.uartSocket;
+		this.uartConn ??= new Promise<Socket>((resolve, reject) => {
+			const c = connect(path, () => resolve(c));
+			c.on('error', reject);
+			c.on('data', () => {
+				// the output is in uart.log (the chardev's logfile)
+			});
+		});
+		const c = await this.uartConn;
+		await new Promise<void>((resolve, reject) => c.write(text, (err) => (err ? reject(err) : resolve())));
+	}
+
 	/** Stops QEMU at once (idempotent). */
 	kill(): void {
+		void this.uartConn?.then((c) => c.destroy(), () => undefined);
 		if (this.exited) return;
 		try {
 			this.child.kill('SIGKILL');

@@ -97,7 +97,8 @@ describe('bash completion', () => {
 			const flags = c.options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
 			expect(complete(`${prefix} -`), prefix).toEqual(flags.sort());
 		}
-	});
+		// two bash runs per command (about 90 of them): a minute and more on a loaded 2-core machine
+	}, 300_000);
 
 	it('completes a prefix, and files where a command takes them', () => {
 		expect(complete('jailhouse ce')).toEqual(['cell']);

@@ -15,3 +15,4 @@ export {
 } from './schema.js';
 export { defineCell, defineSystem, ivshmemLinkRegions, type IvshmemLinkLayout } from './define.js';
 export { loadConfigFile, parseConfigText, configFormat, type ConfigFormat } from './loader.js';
+export { memoryMap, memoryMapTable, memoryMapSvg, type MemoryMap, type MapRegion, type MapHole, type CellSummary, type RegionKind } from './draw.js';

@@ -15,6 +15,9 @@ import {
 	formatIssue,
 	loadConfigFile,
 	parseConfigText,
+	memoryMap,
+	memoryMapSvg,
+	memoryMapTable,
 	toReadable,
 	validateConfig,
 	type CellConfig,
@@ -59,6 +62,30 @@ function writeOut(path: string, data: Uint8Array | string): void {
 	} catch (e) {
 		throw new CliError(`${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (check the directory exists and is writable)`);
 	}
+}
+
+/** The memory map of a system config and cells given as files. */
+async function mapOf(system: string, cells: readonly string[]) {
+	const sys = await load(system);
+	if (sys.kind !== 'system') throw new CliError(`${system} is a cell config; the map starts from a system config (e.g. qemu-arm64.cell), the cells follow it`);
+	const cs: CellConfig[] = [];
+	for (const f of cells) {
+		const c = await load(f);
+		if (c.kind !== 'cell') throw new CliError(`${f} is a system config; give one system config first, then cell configs`);
+		cs.push(c);
+	}
+	return memoryMap(sys, cs);
+}
+
+/** PNG through resvg (loaded on demand: a native module the CLI does not bundle). */
+async function svgToPng(svg: string): Promise<Uint8Array> {
+	let resvg: { Resvg: new (svg: string, o: object) => { render(): { asPng(): Uint8Array } } };
+	try {
+		resvg = (await import('@resvg/resvg-js')) as typeof resvg;
+	} catch {
+		throw new CliError('PNG output needs @resvg/resvg-js (npm install -g @resvg/resvg-js, or pnpm install in the source tree); or write .svg');
+	}
+	return new resvg.Resvg(svg, { font: { loadSystemFonts: true }, background: '#ffffff' }).render().asPng();
 }
 
 function defaultOutput(input: string): string {
@@ -134,12 +161,38 @@ export function registerConfigCommands(program: Command): void {
 		.command('show')
 		.description('describe a config (usually a .cell file) in readable form')
 		.argument('<file>', '.cell file (or any config form), - for stdin')
+		.argument('[cells...]', 'with --map: the cells to place in the system config\'s map')
 		.option('--json', 'print the readable JSON form, which `config compile -` turns back into the same bytes')
-		.action(async (file: string, opts: { json?: boolean }) => {
+		.option('--map', 'a system config (and cells): the physical memory map as a table, with holes, overlaps, CPUs and interrupts by cell (what `config draw` draws)')
+		.action(async (file: string, cells: string[], opts: { json?: boolean; map?: boolean }) => {
 			await userErrors(async () => {
+				if (opts.map) {
+					console.log(memoryMapTable(await mapOf(file, cells)));
+					return;
+				}
+				if (cells.length > 0) throw new CliError(`config show takes one config; with more (${cells.join(', ')}) add --map for the memory map of a set`);
 				const cfg = await load(file);
 				if (opts.json) console.log(JSON.stringify(toReadable(cfg), null, 2));
 				else console.log(describeConfig(cfg));
+			});
+		});
+
+	config
+		.command('draw')
+		.description('draw the physical memory map of a system config and its cells (hypervisor, root RAM, cells, shared and ivshmem memory, device windows, holes, overlaps; CPUs and interrupts by cell) as SVG or PNG')
+		.argument('<system>', 'system config (.cell/.json/.yaml/.ts)')
+		.argument('[cells...]', 'cell configs to place in it')
+		.option('-o, --output <file>', 'map.svg or map.png (default: <system name>-map.svg in the current folder)')
+		.action(async (system: string, cells: string[], opts: { output?: string }) => {
+			await userErrors(async () => {
+				const m = await mapOf(system, cells);
+				const out = opts.output ?? `${basename(system, extname(system))}-map.svg`;
+				const title = `Jailhouse memory map: ${[system, ...cells].map((f) => basename(f)).join(', ')}`;
+				const svg = memoryMapSvg(m, title);
+				if (/\.svg$/i.test(out)) writeOut(out, svg);
+				else if (/\.png$/i.test(out)) writeOut(out, await svgToPng(svg));
+				else throw new CliError(`${out}: the output must end in .svg or .png`);
+				console.log(`${out}: ${m.regions.length} regions, ${m.holes.length} holes, ${m.conflicts.length} overlaps${m.conflicts.length ? ` (${m.conflicts.join('; ')})` : ''}`);
 			});
 		});
 

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
+import { runCommand, type RunOptions, type RunSdk } from './inmate-run.js';
 
 /*
  * The inmate SDK (@jailhouse/inmate-sdk) is loaded at run time from the
@@ -26,7 +27,8 @@ interface TargetResult {
 
 interface InmateSdk {
 	InmateError: new (message: string) => Error;
-	scaffoldInmate(o: { name: string; dir?: string }): { dir: string; files: string[] };
+	scaffoldInmate(o: { name: string; dir?: string; template?: string }): { dir: string; files: string[] };
+	listTemplates(): string[];
 	readManifest(dir: string): { name: string; targets: Target[] };
 	buildInmate(o: {
 		dir: string;
@@ -89,13 +91,14 @@ function parseTargets(v: string | undefined): Target[] | undefined {
 
 interface NewOptions {
 	dir?: string;
+	template?: string;
 }
 
 async function newCommand(name: string, o: NewOptions): Promise<void> {
-	const r = await sdk((x) => x.scaffoldInmate({ name, dir: o.dir ?? name }));
+	const r = await sdk((x) => x.scaffoldInmate({ name, dir: o.dir ?? name, template: o.template }));
 	const shown = relative(process.cwd(), r.dir) || '.';
 	console.log(`created ${shown}/: ${r.files.join(', ')}`);
-	console.log(`next: jailhouse inmate build ${shown}`);
+	console.log(`next: jailhouse inmate run ${shown}   (or: jailhouse inmate build ${shown})`);
 }
 
 interface BuildOptions {
@@ -170,7 +173,26 @@ export function registerInmateCommands(program: Command): void {
 		.description('create an inmate project (C source, inmate.json, README) that builds out of the box')
 		.argument('<name>', 'inmate name (letters, digits, _ . -)')
 		.option('-d, --dir <dir>', 'folder to create it in (default: ./<name>)')
+		.option('-t, --template <name>', 'minimal (default), timer (periodic timer task), uart-echo (echoes what the UART receives)')
 		.action(newCommand);
+
+	inmate
+		.command('run')
+		.description('run an inmate project in a real cell: build it, boot the QEMU root cell from the staged tree, enable, create the cell, load, start, stream its console')
+		.argument('[project]', 'inmate project folder (default: .)')
+		.option('--cell <config>', 'cell config (.cell/.json/.yaml/.ts; default: inmate.json\'s "cell", else the reference inmate-demo cell named after the project, its RAM grown to fit)')
+		.option('--system <config>', 'system config (default: the staged qemu-arm64.cell)')
+		.option('--icount', 'run QEMU with -icount shift=0,sleep=off (repeatable timing)', false)
+		.option('--timeout <seconds>', 'stop this long after the cell started (default: run until Ctrl-C)')
+		.option('--until <regex>', 'stop as soon as the inmate\'s output matches (exit 1 if the timeout comes first)')
+		.option('--input <text>', 'send this text to the UART once the inmate printed something (\\n for a newline)')
+		.option('--watch', 'rebuild on each change of inmate.json or a source and rerun in the same cell, QEMU keeps running')
+		.option('--gdb', 'start QEMU\'s gdb server, stop the inmate at its entry and print the gdb-multiarch command that attaches')
+		.action(async (project: string | undefined, o: RunOptions) => {
+			const s = await loadSdk();
+			if (o.input !== undefined) o.input = o.input.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+			await runCommand(s as unknown as RunSdk, project, o);
+		});
 
 	inmate
 		.command('build')
