@@ -23,7 +23,7 @@ describe('jailhouse config draw', () => {
 		const r = run(['draw', ...set]);
 		expect(r.err).toBe('');
 		expect(r.status).toBe(0);
-		expect(r.out).toMatch(/^qemu-arm64-map\.svg: 32 regions, 9 holes, 0 overlaps$/m);
+		expect(r.out).toMatch(/^qemu-arm64-map\.svg: 38 regions, 9 holes, 0 overlaps$/m);
 		const svg = readFileSync(join(dir, 'qemu-arm64-map.svg'), 'utf8');
 		expect(svg).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
 		expect(svg).toContain('Jailhouse memory map: qemu-arm64.cell, qemu-arm64-inmate-demo.cell, qemu-arm64-inmate-2.cell');
@@ -58,7 +58,7 @@ describe('jailhouse config draw', () => {
 		expect(r.status, r.err).toBe(0);
 		expect(r.out).toMatch(/^0x7f000000-0x7fffffff\s+16 MiB\s+hypervisor\s+hypervisor hypervisor memory, reserved$/m);
 		expect(r.out).toMatch(/^0x70100000-0x701fffff\s+1 MiB\s+inmate-2\s+ram\s+RAM \[0\] \(guest 0x00000000\), rwx loadable$/m);
-		expect(r.out).toMatch(/^\s+inmate-demo\s+cell; CPUs 3; interrupts 144; comm region at guest 0x80000000$/m);
+		expect(r.out).toMatch(/^\s+inmate-demo\s+cell; CPUs 3; interrupts 144-145; comm region at guest 0x80000000$/m);
 		expect(r.out).toMatch(/^overlaps: none$/m);
 		expect(run(['show', set[0]!, set[1]!]).err).toMatch(/add --map for the memory map of a set/);
 	});
