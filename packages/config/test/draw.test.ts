@@ -60,7 +60,8 @@ describe('memory map', () => {
 		let expected = 0;
 		for (const cell of [sys.rootCell, demo, two]) {
 			for (const r of cell.memoryRegions) {
-				if (r.flags & MEM_COMM_REGION) continue;
+				// comm regions have no physical address; empty ones (link "pair"'s R/W section) no extent
+				if (r.flags & MEM_COMM_REGION || r.size === 0n) continue;
 				expected++;
 				const d = regions.find((x) => x.owner === cell.name && x.start === hex(r.physStart) && x.size === hex(r.size));
 				expect(d, `${cell.name} region at ${hex(r.physStart)}`).toBeDefined();
@@ -77,8 +78,8 @@ describe('memory map', () => {
 		// nothing in the reference set overlaps where it must not
 		expect(regions.every((r) => r.stroke !== '#d00000')).toBe(true);
 		// CPUs and interrupts by cell
-		expect(texts).toContain('inmate-demo: cell; CPUs 3; interrupts 144; comm region at guest 0x80000000');
-		expect(texts).toContain('inmate-2: cell; CPUs 2; interrupts 145, 152; comm region at guest 0x80000000');
+		expect(texts).toContain('inmate-demo: cell; CPUs 3; interrupts 144-145; comm region at guest 0x80000000');
+		expect(texts).toContain('inmate-2: cell; CPUs 2; interrupts 146, 152; comm region at guest 0x80000000');
 		expect(texts.some((t) => t.startsWith('qemu-arm64: root; CPUs 0-3 (keeps 0-1 while these cells run)'))).toBe(true);
 		expect(texts).toContain('overlaps: none');
 	});
@@ -86,18 +87,25 @@ describe('memory map', () => {
 	it('names the ivshmem regions by their role in each peer', () => {
 		const m = memoryMap(sys, [demo, two]);
 		const own = m.regions.filter((r) => r.label.endsWith('(own)')).map((r) => `${r.owner} ${r.label}`);
-		expect(own.sort()).toEqual(['inmate-2 ivshmem output peer 2 (own)', 'inmate-demo ivshmem output peer 1 (own)', 'qemu-arm64 ivshmem output peer 0 (own)']);
+		// links "demo" (3 peers) and "pair" (root and inmate-demo)
+		expect(own.sort()).toEqual([
+			'inmate-2 ivshmem output peer 2 (own)',
+			'inmate-demo ivshmem output peer 1 (own)',
+			'inmate-demo ivshmem output peer 1 (own)',
+			'qemu-arm64 ivshmem output peer 0 (own)',
+			'qemu-arm64 ivshmem output peer 0 (own)',
+		]);
 	});
 
 	it('shows holes between mapped stretches', () => {
 		const m = memoryMap(sys, [demo]);
 		// between the hypervisor's memory (ends 0x80000000) and the high PCIe window 0x4010000000
 		expect(m.holes).toContainEqual({ start: 0x80000000n, size: 0x4010000000n - 0x80000000n });
-		// between the ivshmem link and the hypervisor
-		expect(m.holes).toContainEqual({ start: 0x7ef10000n, size: 0x7f000000n - 0x7ef10000n });
+		// between the ivshmem links and the hypervisor
+		expect(m.holes).toContainEqual({ start: 0x7ef15000n, size: 0x7f000000n - 0x7ef15000n });
 		const { holes } = parseSvg(memoryMapSvg(m));
 		expect(holes).toBe(m.holes.length);
-		expect(memoryMapTable(m)).toMatch(/^0x7ef10000-0x7effffff\s+960 KiB\s+-\s+hole$/m);
+		expect(memoryMapTable(m)).toMatch(/^0x7ef15000-0x7effffff\s+940 KiB\s+-\s+hole$/m);
 	});
 
 	it('marks cells sharing RAM and RAM on the hypervisor as overlaps, in the SVG and the table', () => {
