@@ -29,8 +29,13 @@
 #define GICR_WAKER		0x0014
 #define GICR_SGI		0x10000
 
-/* the cell's own SPI (qemu-arm64-inmate-demo) */
-#define OWN_SPI			144
+/*
+ * The cell's own SPIs (qemu-arm64-inmate-demo): the INTx of its ivshmem
+ * devices on links "demo" (INTA, 144) and "pair" (INTB, 145). Both sit
+ * in distributor word 4; what the attack sets there is its own business.
+ */
+#define OWN_SPI_WORD		4
+#define OWN_SPI_BITS		((1U << (144 % 32)) | (1U << (145 % 32)))
 
 static unsigned int findings;
 
@@ -42,7 +47,7 @@ static void finding(const char *what, unsigned int n, u32 v)
 
 static u32 own_mask(unsigned int word)
 {
-	return word == OWN_SPI / 32 ? 1U << (OWN_SPI % 32) : 0;
+	return word == OWN_SPI_WORD ? OWN_SPI_BITS : 0;
 }
 
 void inmate_main(void)
