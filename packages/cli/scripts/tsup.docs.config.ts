@@ -13,8 +13,9 @@ export default defineConfig({
 	clean: true,
 	dts: false,
 	splitting: false,
-	noExternal: [/^(?!koffi$).*/],
-	external: ['koffi'],
+	// native modules stay outside, as in the CLI's own bundle
+	noExternal: [/^(?!koffi$|@resvg\/resvg-js$).*/],
+	external: ['koffi', '@resvg/resvg-js'],
 	banner: {
 		js: "import { createRequire as __jhCreateRequire } from 'node:module';\nconst require = __jhCreateRequire(import.meta.url);",
 	},
