@@ -14,6 +14,19 @@ import { buildInmate } from './builder.js';
 import { InmateError } from './errors.js';
 import { findSdkRoot } from './sdk.js';
 
+/** Every inmate folder under `src`, cell target only: image and load map into `dest`. */
+async function buildCellOnly(sdk: string, src: string, dest: string, kind: string): Promise<void> {
+	const out = join(sdk, 'out');
+	for (const d of readdirSync(src).sort()) {
+		const r = await buildInmate({ dir: join(src, d), outDir: join(out, 'build', `${kind}-${d}`), sdkRoot: sdk, log: (l) => console.log(l) });
+		for (const t of r.targets) {
+			if (t.target !== 'cell') continue;
+			for (const f of [t.image, t.loadMap]) copyFileSync(f, join(dest, f.slice(f.lastIndexOf('/') + 1)));
+		}
+		console.log(`inmate-sdk: ${kind} ${r.manifest.name}: cell`);
+	}
+}
+
 async function main(): Promise<void> {
 	const sdk = findSdkRoot();
 	const out = join(sdk, 'out');
@@ -37,24 +50,8 @@ async function main(): Promise<void> {
 		}
 		console.log(`inmate-sdk: ${r.manifest.name}: ${r.targets.map((t) => t.target).join(', ')}`);
 	}
-	const attacks = join(sdk, 'test', 'attacks');
-	for (const d of readdirSync(attacks).sort()) {
-		const r = await buildInmate({ dir: join(attacks, d), outDir: join(out, 'build', `attack-${d}`), sdkRoot: sdk, log: (l) => console.log(l) });
-		for (const t of r.targets) {
-			if (t.target !== 'cell') continue;
-			for (const f of [t.image, t.loadMap]) copyFileSync(f, join(out, 'attacks', f.slice(f.lastIndexOf('/') + 1)));
-		}
-		console.log(`inmate-sdk: attack ${r.manifest.name}: cell`);
-	}
-	const benches = join(sdk, 'bench');
-	for (const d of readdirSync(benches).sort()) {
-		const r = await buildInmate({ dir: join(benches, d), outDir: join(out, 'build', `bench-${d}`), sdkRoot: sdk, log: (l) => console.log(l) });
-		for (const t of r.targets) {
-			if (t.target !== 'cell') continue;
-			for (const f of [t.image, t.loadMap]) copyFileSync(f, join(out, 'bench', f.slice(f.lastIndexOf('/') + 1)));
-		}
-		console.log(`inmate-sdk: bench ${r.manifest.name}: cell`);
-	}
+	await buildCellOnly(sdk, join(sdk, 'test', 'attacks'), join(out, 'attacks'), 'attack');
+	await buildCellOnly(sdk, join(sdk, 'bench'), join(out, 'bench'), 'bench');
 }
 
 main().catch((err: unknown) => {
