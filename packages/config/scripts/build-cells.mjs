@@ -5,7 +5,7 @@
 // JSON Schema for editors to out/config.schema.json. Runs after tsup, from
 // dist/, as part of `pnpm build`.
 
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +26,40 @@ function writeAtomic(path, data) {
 	renameSync(tmp, path);
 }
 
+/*
+ * The cells of one board that run at the same time. Without sets.json
+ * that is all of them; with it, each listed set is checked on its own
+ * (CPUs, interrupts, memory and ivshmem peers disjoint within a set), so a
+ * cell that needs the CPUs of two others (linux-demo) can still be a
+ * reference config. Every cell must be in some set.
+ */
+function cellSets(dir, cells) {
+	const file = join(dir, 'sets.json');
+	if (!existsSync(file)) return [cells];
+	const where = relative(root, file);
+	let sets;
+	try {
+		sets = JSON.parse(readFileSync(file, 'utf8')).sets;
+	} catch (e) {
+		throw new ConfigError(`${where}: ${e.message} (fix: {"sets": [["cell-file", ...], ...]})`);
+	}
+	if (!Array.isArray(sets) || !sets.every((x) => Array.isArray(x)))
+		throw new ConfigError(`${where}: "sets" must be a list of lists of config file names`);
+	const byName = new Map(cells.map((c) => [basename(c.file, '.ts'), c]));
+	const used = new Set();
+	const out = sets.map((set) =>
+		set.map((name) => {
+			const c = byName.get(name);
+			if (!c) throw new ConfigError(`${where}: no cell config ${name}.ts in ${relative(root, dir)}`);
+			used.add(name);
+			return c;
+		}),
+	);
+	for (const name of byName.keys())
+		if (!used.has(name)) throw new ConfigError(`${where}: ${name}.ts is in no set (fix: add it to the set it runs in)`);
+	return out;
+}
+
 let failed = false;
 try {
 	for (const arch of readdirSync(join(root, 'configs'))) {
@@ -41,8 +75,14 @@ try {
 		// Every board's cells are checked against its system config; one
 		// system per architecture folder for now.
 		if (systems.length !== 1) throw new ConfigError(`${dir}: expected one system config, found ${systems.length}`);
-		const issues = checkConfigSet(systems[0], cells);
-		for (const i of issues) console.error(`build-cells: ${formatIssue(i)}`);
+		const issues = [];
+		for (const set of cellSets(dir, cells)) issues.push(...checkConfigSet(systems[0], set));
+		const seen = new Set();
+		for (const i of issues) {
+			const line = formatIssue(i);
+			if (!seen.has(line)) console.error(`build-cells: ${line}`);
+			seen.add(line);
+		}
 		if (issues.length) {
 			failed = true;
 			continue;
