@@ -214,8 +214,73 @@ guest_sync:
 	bl	arch_handle_sync
 	b	guest_resume
 
+/*
+ * Interrupt fast path: a PPI (the cell's timers) goes straight into a
+ * free list register with the HW bit, so the guest's deactivation also
+ * deactivates the physical interrupt, without saving the whole frame or
+ * entering C. PPIs always belong to the CPU's cell (the C path does the
+ * same); the maintenance interrupt, SGIs (the hypervisor's event SGI
+ * among them), SPIs (whose owner must be checked), LPIs, spurious INTIDs
+ * and a full set of list registers all take the C path, which gets the
+ * INTID already acknowledged. Only x0-x3 are used here.
+ */
+#define LR_PPI_TOP	0x70a0	/* LR[63:48]: pending, HW, group 1, priority 0xa0 */
+
 guest_irq:
-	save_frame sp
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	mrs	x0, icc_iar1_el1
+	and	w0, w0, #0xffffff
+	sub	w1, w0, #16
+	cmp	w1, #15
+	b.hi	irq_slow
+	adrp	x2, maintenance_irq
+	ldr	w2, [x2, :lo12:maintenance_irq]
+	cmp	w0, w2
+	b.eq	irq_slow
+	mrs	x2, ich_elrsr_el2
+	cbz	x2, irq_slow
+	/* priority drop; the guest's deactivation ends it (HW bit) */
+	msr	icc_eoir1_el1, x0
+	rbit	x2, x2
+	clz	x2, x2
+	movz	x1, #LR_PPI_TOP, lsl #48
+	orr	x1, x1, x0
+	orr	x1, x1, x0, lsl #32
+	adr	x3, 1f
+	add	x3, x3, x2, lsl #3
+	br	x3
+1:	.irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	msr	ich_lr\n\()_el2, x1
+	b	2f
+	.endr
+2:	mrs	x0, tpidr_el2
+	ldr	w1, [x0, #PERCPU_STAT_TOTAL]
+	add	w1, w1, #1
+	str	w1, [x0, #PERCPU_STAT_TOTAL]
+	ldr	w1, [x0, #PERCPU_STAT_VIRQ]
+	add	w1, w1, #1
+	str	w1, [x0, #PERCPU_STAT_VIRQ]
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	eret
+
+irq_slow:
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	str	x30, [sp, #240]
+	mov	w1, w0
 	mrs	x0, tpidr_el2
 	bl	arch_handle_irq
 	b	guest_resume

@@ -477,7 +477,68 @@ out:
 		     (left || virq_left ? ICH_HCR_UIE : 0));
 }
 
-/* events: act on SGI_EVENT (not while parked: the park loop does) */
+/*
+ * One acknowledged interrupt. events: act on SGI_EVENT (not while
+ * parked: the park loop does).
+ */
+static inline __attribute__((always_inline)) void
+handle_one(struct per_cpu *cpu, unsigned int irq, bool events)
+{
+	/* priority drop; deactivation follows below or by guest */
+	write_sysreg(S3_0_C12_C12_1, irq);	/* ICC_EOIR1_EL1 */
+	isb();
+
+	if (irq >= MAX_IRQS) {
+		/*
+		 * An LPI (MSI through an ITS that Linux set up before
+		 * enable). It has no active state: the priority drop
+		 * above ends it. No cell gets LPIs (see README), so it
+		 * is dropped; without the drop the CPU's running
+		 * priority would stay raised and no interrupt, the
+		 * event SGI included, would reach it again.
+		 */
+		cpu->arch.lpis_dropped++;
+		if (cpu->arch.lpis_dropped == 1)
+			printk("CPU %u: LPI %u dropped (LPIs are not "
+			       "delivered to cells)\n", cpu->cpu_id, irq);
+		return;
+	}
+
+	if (irq == maintenance_irq) {
+		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MAINTENANCE]++;
+		write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
+		refill(cpu);
+		return;
+	}
+	if (irq == SGI_EVENT) {
+		write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
+		isb();
+		if (events) {
+			if (inject_virqs(cpu))
+				write_sysreg(S3_4_C12_C11_0,
+					     ICH_HCR_EN | ICH_HCR_UIE);
+			control_handle_events(cpu);
+		}
+		return;
+	}
+	if (irq >= 32 && !cell_owns_irq(cpu->cell, irq)) {
+		/* left routed here from its former owner: drop */
+		write_sysreg(S3_0_C12_C11_1, irq);
+		return;
+	}
+	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VIRQ]++;
+	if (irq < 16)
+		write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
+	if (!inject(cpu, irq))
+		queue(cpu, irq);
+}
+
+static inline __attribute__((always_inline)) bool is_special(unsigned int irq)
+{
+	return irq >= SPECIAL_FIRST && irq <= SPECIAL_LAST;
+}
+
+/* Every interrupt pending at the CPU interface, until a special INTID. */
 static inline __attribute__((always_inline)) void
 handle_irqs(struct per_cpu *cpu, bool events)
 {
@@ -485,63 +546,30 @@ handle_irqs(struct per_cpu *cpu, bool events)
 
 	for (;;) {
 		irq = read_sysreg(S3_0_C12_C12_0) & 0xffffff; /* ICC_IAR1 */
-		if (irq >= SPECIAL_FIRST && irq <= SPECIAL_LAST)
+		if (is_special(irq))
 			break;
-		/* priority drop; deactivation follows below or by guest */
-		write_sysreg(S3_0_C12_C12_1, irq);	/* ICC_EOIR1_EL1 */
-		isb();
-
-		if (irq >= MAX_IRQS) {
-			/*
-			 * An LPI (MSI through an ITS that Linux set up before
-			 * enable). It has no active state: the priority drop
-			 * above ends it. No cell gets LPIs (see README), so it
-			 * is dropped; without the drop the CPU's running
-			 * priority would stay raised and no interrupt, the
-			 * event SGI included, would reach it again.
-			 */
-			cpu->arch.lpis_dropped++;
-			if (cpu->arch.lpis_dropped == 1)
-				printk("CPU %u: LPI %u dropped (LPIs are not "
-				       "delivered to cells)\n", cpu->cpu_id,
-				       irq);
-			continue;
-		}
-
-		if (irq == maintenance_irq) {
-			cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MAINTENANCE]++;
-			write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
-			refill(cpu);
-			continue;
-		}
-		if (irq == SGI_EVENT) {
-			write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
-			isb();
-			if (events) {
-				if (inject_virqs(cpu))
-					write_sysreg(S3_4_C12_C11_0,
-						     ICH_HCR_EN | ICH_HCR_UIE);
-				control_handle_events(cpu);
-			}
-			continue;
-		}
-		if (irq >= 32 && !cell_owns_irq(cpu->cell, irq)) {
-			/* left routed here from its former owner: drop */
-			write_sysreg(S3_0_C12_C11_1, irq);
-			continue;
-		}
-		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_VIRQ]++;
-		if (irq < 16)
-			write_sysreg(S3_0_C12_C11_1, irq);	/* ICC_DIR */
-		if (!inject(cpu, irq))
-			queue(cpu, irq);
+		handle_one(cpu, irq, events);
 	}
 }
 
-void gicv3_handle_irq(struct per_cpu *cpu)
+/*
+ * From the entry code's slow path: irq was acknowledged there (or is a
+ * special INTID) and is handled first, then whatever else is pending.
+ */
+void gicv3_handle_irq(struct per_cpu *cpu, unsigned int irq)
 {
+	if (!is_special(irq))
+		handle_one(cpu, irq, true);
 	handle_irqs(cpu, true);
 }
+
+_Static_assert(offsetof(struct per_cpu, stats) == PERCPU_STATS,
+	       "PERCPU_STATS (asm/percpu.h) does not match struct per_cpu");
+_Static_assert(JAILHOUSE_CPU_STAT_VMEXITS_VIRQ == 5,
+	       "entry.S counts virtual interrupts at stats[5]");
+_Static_assert((ICH_LR_PENDING | ICH_LR_HW | ICH_LR_GROUP1 |
+		((u64)IRQ_PRIO_DEFAULT << ICH_LR_PRIO_SHIFT)) == 0x70a0UL << 48,
+	       "entry.S builds PPI list registers with LR_PPI_TOP");
 
 /*
  * Interrupts that reach a parked CPU are injected (or queued) as for a

@@ -330,10 +330,11 @@ void arch_handle_sync(struct per_cpu *cpu)
 	}
 }
 
-void arch_handle_irq(struct per_cpu *cpu)
+/* irq: the INTID the entry code already acknowledged (or a special one) */
+void arch_handle_irq(struct per_cpu *cpu, unsigned int irq)
 {
 	cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_TOTAL]++;
-	gicv3_handle_irq(cpu);
+	gicv3_handle_irq(cpu, irq);
 }
 
 void arch_handle_serror(struct per_cpu *cpu)

@@ -71,7 +71,10 @@ function crossBuild(source, name) {
 function stats(values) {
 	if (values.length === 0) throw new Error('no values');
 	const sum = values.reduce((a, b) => a + b, 0);
-	return { n: values.length, min: Math.min(...values), avg: Math.round(sum / values.length), max: Math.max(...values) };
+	const sorted = [...values].sort((a, b) => a - b);
+	// the lower median of an even count: a value that was measured
+	const median = sorted[Math.floor((sorted.length - 1) / 2)];
+	return { n: values.length, min: sorted[0], median, avg: Math.round(sum / values.length), max: sorted[sorted.length - 1] };
 }
 
 function latencies(text) {

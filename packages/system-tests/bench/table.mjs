@@ -13,7 +13,7 @@ export function rowsOf(r) {
 	const lat = { bare: 'gic-demo bare (EL2 start, no hypervisor)', cell: 'gic-demo in inmate-demo, root idle', cellBusy: 'gic-demo in inmate-demo, root busy on CPUs 0-2' };
 	for (const [k, what] of Object.entries(lat)) {
 		const v = r.latency[k];
-		for (const f of ['min', 'avg', 'max']) add(`latency.${k}.${f}`, 'interrupt latency', `${what}: ${f} of ${v.n}`, v[f], 'ns');
+		for (const f of ['min', 'median', 'avg', 'max']) if (v[f] !== undefined) add(`latency.${k}.${f}`, 'interrupt latency', `${what}: ${f} of ${v.n}`, v[f], 'ns');
 	}
 	add('latency.ratio.avg', 'interrupt latency', 'cell avg / bare avg', Math.round((r.latency.cell.avg / r.latency.bare.avg) * 100) / 100, 'x');
 	if (r.latency.cellBusy.rootIrqPerSecond !== undefined)

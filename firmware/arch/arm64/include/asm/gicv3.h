@@ -11,7 +11,7 @@ int gicv3_init(void);
 int gicv3_cpu_init(struct per_cpu *cpu);
 void gicv3_cpu_activate(struct per_cpu *cpu, bool from_reset);
 void gicv3_cpu_deactivate(struct per_cpu *cpu);
-void gicv3_handle_irq(struct per_cpu *cpu);
+void gicv3_handle_irq(struct per_cpu *cpu, unsigned int irq);
 void gicv3_handle_sgi_write(struct per_cpu *cpu, unsigned int op2, u64 val);
 void gicv3_cpu_reset(struct per_cpu *cpu);
 

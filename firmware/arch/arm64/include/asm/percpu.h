@@ -12,6 +12,15 @@
 #define FRAME_ENTRY_VBAR	248
 #define FRAME_ENTRY_SCTLR	256
 
+/*
+ * Offsets into struct per_cpu for the interrupt fast path in entry.S,
+ * checked against the C layout in gicv3.c: the exit counters (u32
+ * stats[]) and the two of them that path moves.
+ */
+#define PERCPU_STATS		8208
+#define PERCPU_STAT_TOTAL	(PERCPU_STATS + 4 * 0)
+#define PERCPU_STAT_VIRQ	(PERCPU_STATS + 4 * 5)
+
 #ifndef __ASSEMBLER__
 #include <core/types.h>
 
