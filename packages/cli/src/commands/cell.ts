@@ -37,6 +37,7 @@ import {
 import { CliError } from '../errors.js';
 import { targetPaths } from './enable.js';
 import { LoadArgsError, parseLoadArgs, type ImageArg } from './load-args.js';
+import { registerCellLinuxCommand } from './cell-linux.js';
 import { issuesError, loadDriverConfig, requireDriver, requireEnabled, runIoctl, userErrors, warn, type LoadedConfig, type TargetPaths } from './target.js';
 
 // ---------------------------------------------------------------- images
@@ -251,7 +252,7 @@ function describe(ref: CellRef, info?: CellInfo): string {
 	return info ? `cell "${info.name}" (id ${info.id})` : cellRefText(ref);
 }
 
-function loadRememberedSystem(explicit: string | undefined): Promise<LoadedConfig<SystemConfig>> | undefined {
+export function loadRememberedSystem(explicit: string | undefined): Promise<LoadedConfig<SystemConfig>> | undefined {
 	if (explicit !== undefined) return loadDriverConfig(explicit, 'system');
 	const path = systemConfigPath();
 	if (!existsSync(path)) return undefined;
@@ -270,13 +271,13 @@ function rememberedCell(name: string): { file: string; config: CellConfig } | un
 	}
 }
 
-interface CreateCheckOptions {
+export interface CreateCheckOptions {
 	system?: string;
 	check: boolean;
 }
 
 /** Checks a new cell against the system config and the cells already created, as `config check` would. */
-async function checkNewCell(paths: TargetPaths, cell: LoadedConfig<CellConfig>, opts: CreateCheckOptions): Promise<void> {
+export async function checkNewCell(paths: TargetPaths, cell: LoadedConfig<CellConfig>, opts: CreateCheckOptions): Promise<void> {
 	const existing = listCells(paths.sysfs);
 	const same = existing.find((c) => c.name === cell.config.name);
 	if (same) throw new CliError(`a cell named "${cell.config.name}" already exists (id ${same.id}, ${same.state}); destroy it first (\`jailhouse cell destroy ${same.id}\`)`);
@@ -397,9 +398,15 @@ async function runCommand(file: string, specs: string[], opts: CreateCheckOption
 	requireDriver(paths);
 	requireEnabled(paths);
 	await checkNewCell(paths, cell, opts);
+	const info = await createLoadStart(paths, cell, images);
+	console.log(`cell "${cell.config.name}"${info ? ` (id ${info.id})` : ''} created, ${images.length} image${images.length === 1 ? '' : 's'} loaded, started`);
+}
+
+/** Creates, loads and starts a cell whose checks all passed; if load or start fails, the cell is destroyed again. */
+export async function createLoadStart(paths: TargetPaths, cell: LoadedConfig<CellConfig>, images: readonly PreparedImage[]): Promise<CellInfo | undefined> {
 	const ref: CellRef = { name: cell.config.name };
 	const label = `cell "${cell.config.name}"`;
-	const info = await withDevice(paths.device, (dev) => {
+	return withDevice(paths.device, (dev) => {
 		const created = createCell(dev, paths, cell);
 		try {
 			loadImages(dev, paths, ref, label, images);
@@ -417,7 +424,6 @@ async function runCommand(file: string, specs: string[], opts: CreateCheckOption
 		}
 		return created;
 	});
-	console.log(`${label}${info ? ` (id ${info.id})` : ''} created, ${images.length} image${images.length === 1 ? '' : 's'} loaded, started`);
 }
 
 // ---------------------------------------------------------------- list, stats
@@ -568,6 +574,8 @@ export function registerCellCommands(program: Command): void {
 		.option('--interval <seconds>', 'refresh interval with -f', '1')
 		.option('--count <n>', 'with -f, stop after n samples')
 		.action((c: string | undefined, opts: { follow?: boolean; name?: boolean; interval: string; count?: string }) => statsCommand(c, opts));
+
+	registerCellLinuxCommand(cell, noCheck);
 
 	cell
 		.command('run')
