@@ -329,13 +329,20 @@ long cell_start(struct per_cpu *cpu, unsigned long id)
 		if (cell_has_cpu(cell, n))
 			per_cpu(n)->failed = false;
 
+	/*
+	 * Said before the first CPU runs: the cell's first output (a loader
+	 * or an inmate printing at once on a UART it shares with the
+	 * hypervisor's console) would otherwise interleave with this line.
+	 */
+	printk("Started cell \"%s\"\n", cell->config->name);
 	spin_lock(&control_lock);
 	cell->cpus_held = false;
 	err = control_start_cpu(per_cpu(first_cpu(cell->cpu_set)),
 				cell->config->cpu_reset_address, 0);
 	spin_unlock(&control_lock);
-	if (!err)
-		printk("Started cell \"%s\"\n", cell->config->name);
+	if (err)
+		printk("Cell \"%s\" did not start: %ld\n", cell->config->name,
+		       err);
 out:
 	spin_unlock(&mgmt_lock);
 	return err;

@@ -6,11 +6,14 @@
  * out/bare/. The attack inmates of the isolation tests (test/attacks/) go
  * to out/attacks/: the system tests copy them in, they are not staged.
  * The benchmark inmates (bench/) go to out/bench/ for the benchmark suite
- * (packages/system-tests/bench/), not staged either.
+ * (packages/system-tests/bench/), not staged either. The linux-loader
+ * (tools/linux-loader, `jailhouse cell linux`) goes to out/inmates/ as a
+ * raw image.
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildInmate } from './builder.js';
+import { buildLinuxLoader } from './linux-loader.js';
 import { InmateError } from './errors.js';
 import { findSdkRoot } from './sdk.js';
 
@@ -50,6 +53,8 @@ async function main(): Promise<void> {
 		}
 		console.log(`inmate-sdk: ${r.manifest.name}: ${r.targets.map((t) => t.target).join(', ')}`);
 	}
+	buildLinuxLoader(sdk, join(out, 'inmates'));
+	console.log('inmate-sdk: linux-loader: cell (raw image)');
 	await buildCellOnly(sdk, join(sdk, 'test', 'attacks'), join(out, 'attacks'), 'attack');
 	await buildCellOnly(sdk, join(sdk, 'bench'), join(out, 'bench'), 'bench');
 }

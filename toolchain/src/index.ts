@@ -8,6 +8,7 @@ export * from './kbuild.js';
 export * from './cpio.js';
 export * from './modules.js';
 export * from './rootfs.js';
+export * from './cell-rootfs.js';
 export * from './qemu.js';
 export * from './session.js';
 export * from './stage.js';

@@ -2,8 +2,10 @@
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { buildCellInitramfs, CELL_INITRAMFS_PATH } from './cell-rootfs.js';
 import { ToolchainError } from './exec.js';
 import { repoRoot } from './paths.js';
+import { provisionedTarget } from './provision.js';
 
 export const DEFAULT_STAGE_DIR = 'out/stage/arm64';
 
@@ -105,6 +107,20 @@ export async function stage(o: StageOptions = {}): Promise<StageItem[]> {
 	};
 	await copyDir('cell config', join(root, 'packages/config/out/cells'), 'usr/share/jailhouse/cells');
 	await copyDir('inmate', join(root, 'inmate-sdk/out/inmates'), 'usr/share/jailhouse/inmates');
+
+	// The Linux cell's initramfs is built here, from the provisioned
+	// busybox and uio.ko and the built uio_ivshmem.ko: all exist only now.
+	if (!existsSync(join(root, 'kernel/out/uio_ivshmem.ko'))) {
+		items.push({ what: 'Linux cell initramfs', skipped: 'kernel/out/uio_ivshmem.ko not built' });
+	} else {
+		const target = await provisionedTarget().catch(() => undefined);
+		if (!target) {
+			items.push({ what: 'Linux cell initramfs', skipped: 'not built: the target is not provisioned (`pnpm provision --yes`)' });
+		} else {
+			await buildCellInitramfs({ target, root, out: join(dest, CELL_INITRAMFS_PATH) });
+			items.push({ what: 'Linux cell initramfs', dest: CELL_INITRAMFS_PATH });
+		}
+	}
 
 	const cliDist = join(root, 'packages/cli/dist');
 	if (!existsSync(join(cliDist, 'jailhouse.mjs'))) {

@@ -203,18 +203,45 @@ static void dist_access(struct cell *cell, struct mmio_access *acc, u32 off)
 		acc->value = 0;	/* ITARGETSR, SGIR...: RAZ/WI with ARE */
 }
 
-static void redist_access(struct per_cpu *cpu, struct mmio_access *acc,
-			  u64 off)
+static struct per_cpu *redist_owner(u8 *base)
 {
-	unsigned int frame = off / GICR_STRIDE, n;
-	u32 reg = off % GICR_STRIDE;
-	u8 *base = gicr_base + (u64)frame * GICR_STRIDE;
-	struct per_cpu *owner = NULL;
+	unsigned int n;
 
 	for (n = 0; n < MAX_CPUS; n++)
 		if ((system_cpu_set & (1ULL << n)) &&
 		    per_cpu(n)->arch.redist == base)
-			owner = per_cpu(n);
+			return per_cpu(n);
+	return NULL;
+}
+
+/*
+ * GICR_TYPER of a non-root cell's own frame: Last is set where the cell's
+ * run of frames ends. Linux walks the frames of a redistributor region
+ * until it finds Last, and a cell's device tree lists only its own
+ * frames: without it, a cell whose CPUs are not the machine's last ones
+ * would walk past its region into memory it never mapped.
+ */
+static u64 redist_typer(struct per_cpu *cpu, u8 *base, u32 reg,
+			unsigned int size)
+{
+	u64 val = mmio_read(base + reg, size);
+	struct per_cpu *next;
+
+	if (cpu->cell == &root_cell || reg != GICR_TYPER)
+		return val;
+	next = redist_owner(base + GICR_STRIDE);
+	if (!next || next->cell != cpu->cell)
+		val |= GICR_TYPER_LAST;
+	return val;
+}
+
+static void redist_access(struct per_cpu *cpu, struct mmio_access *acc,
+			  u64 off)
+{
+	unsigned int frame = off / GICR_STRIDE;
+	u32 reg = off % GICR_STRIDE;
+	u8 *base = gicr_base + (u64)frame * GICR_STRIDE;
+	struct per_cpu *owner = redist_owner(base);
 
 	if (!owner || owner->cell != cpu->cell) {
 		acc->value = 0;
@@ -227,7 +254,7 @@ static void redist_access(struct per_cpu *cpu, struct mmio_access *acc,
 	if (reg < GICR_SGI_BASE) {
 		/* RD frame: readable; wake/LPI control stays ours */
 		if (!acc->write)
-			acc->value = mmio_read(base + reg, acc->size);
+			acc->value = redist_typer(cpu, base, reg, acc->size);
 		return;
 	}
 	reg -= GICR_SGI_BASE;
