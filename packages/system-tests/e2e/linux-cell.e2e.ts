@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Issue 14, the guest side: the root's own Debian kernel in the cell
 // qemu-arm64-linux-demo (CPUs 2 and 3, 128 MiB at 0x72000000, the PL011),
-// booted through the linux-loader as `jailhouse cell linux` will do it
-// (src/linux-cell.ts), driven through its shell on the PL011.
+// booted with `jailhouse cell linux` (the linux-loader, the device tree
+// generated from the configs; src/linux-cell.ts), driven through its shell
+// on the PL011.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bootRootCell, provisionedTarget, repoRoot, type QemuSession } from '@jailhouse/toolchain';
+import { bootRootCell, repoRoot, type QemuSession } from '@jailhouse/toolchain';
 import { buildGuestTool, MODES, SYSFS, SYSTEM_CELL } from '../src/guest.js';
-import { bootLinuxCell, cellCheck, CELL_RAM, LINUX_DEMO, LINUX_DEMO_CELL, LINUX_LOADER, linuxCellFiles, startLinuxCell, waitForCellPrompt, type LinuxCellLayout } from '../src/linux-cell.js';
+import { bootLinuxCell, cellCheck, CELL_RAM, GUEST_INITRD, GUEST_KERNEL, LINUX_DEMO, LINUX_DEMO_CELL, LINUX_LOADER, linuxCellFiles, startLinuxCell, waitForCellPrompt } from '../src/linux-cell.js';
 
 /** bench/guest/jh-clock.c, static for arm64: the virtual counter, common to the root and the cell. */
 function buildJhClock(): string {
@@ -24,7 +25,6 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 
 describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 	let s: QemuSession;
-	let layout: LinuxCellLayout;
 	let poolAfterEnable: number;
 	/** The Image's image_size: what the kernel may keep of the cell's RAM at most, besides its tables. */
 	let kernelImageSize: number;
@@ -67,9 +67,7 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 			// the cell's virtual counter right before its shell starts
 			'/etc/rc.local': { data: '#!/bin/sh\njh-clock now\n' },
 		});
-		layout = cell.layout;
-		const image = readFileSync((await provisionedTarget()).kernelImage);
-		kernelImageSize = Number(image.readBigUInt64LE(16));
+		kernelImageSize = cell.kernelImageSize;
 		s = await bootRootCell({
 			icount,
 			earlycon: true,
@@ -90,8 +88,29 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 		if (ctx.task.result?.state === 'fail' && s?.running && (await cells()).length > 1) await s.run(`jailhouse cell destroy ${LINUX_DEMO}`, 120_000);
 	});
 
+	it('generates the device tree from the configs: --write-dts in the guest compiles with dtc and holds the cell\'s resources only', async () => {
+		const out = await s.check(`cat /usr/share/jailhouse/linux-demo/initramfs.cpio.gz > ${GUEST_INITRD} && jailhouse cell linux ${LINUX_DEMO_CELL} ${GUEST_KERNEL} -i ${GUEST_INITRD} --write-dts /tmp/linux-demo.dts`, 300_000);
+		expect(out).toMatch(/nothing was created/);
+		expect(await cells()).toEqual(['0']);
+		const dir = mkdtempSync(join(tmpdir(), 'jh-linux-dts-'));
+		writeFileSync(join(dir, 'cell.dts'), await s.check('cat /tmp/linux-demo.dts'));
+		execFileSync('dtc', ['-q', '-I', 'dts', '-O', 'dtb', '-o', join(dir, 'cell.dtb'), join(dir, 'cell.dts')]);
+		const dts = execFileSync('dtc', ['-q', '-I', 'dtb', '-O', 'dts', join(dir, 'cell.dtb')], { encoding: 'utf8' });
+		expect([...dts.matchAll(/cpu@(\w+) \{/g)].map((m) => m[1])).toEqual(['2', '3']);
+		expect([...dts.matchAll(/memory@(\w+) \{/g)].map((m) => m[1])).toEqual(['72000000']);
+		expect(dts).toMatch(/reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80e0000 0x00 0x40000>/);
+		expect(dts).toMatch(/serial@9000000/);
+		expect(dts).toMatch(/linux,initrd-start/);
+		expect(dts).not.toMatch(/virtio|pl031|pl061|fw-cfg|0x40000000/);
+	});
+
 	it('boots the Debian kernel in the cell to a shell on the PL011 while the root keeps answering', async () => {
-		const boot = await startLinuxCell(s, layout, { clock: true });
+		const boot = await startLinuxCell(s, { clock: true });
+		// placed as the boot protocol wants: kernel 2 MiB aligned (+ text_offset 0), the tree 8-byte aligned after it
+		expect(boot.kernel % 0x200000).toBe(0);
+		expect(boot.dtb % 8).toBe(0);
+		expect(boot.kernel).toBeGreaterThanOrEqual(CELL_RAM.start);
+		expect(boot.dtb).toBeGreaterThanOrEqual(boot.kernel + kernelImageSize);
 		// the root answers all along the cell's boot
 		let answers = 0;
 		while (!/linux-demo: ready/.test(s.console('uart').slice(boot.mark))) {
@@ -101,11 +120,11 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 		expect(answers).toBeGreaterThan(0);
 		await waitForCellPrompt(s, boot.mark, 60_000);
 		const uart = s.console('uart').slice(boot.mark);
-		expect(uart).toMatch(/linux-loader: kernel 0x0*72200000, dtb 0x0*72000000/);
+		expect(uart).toMatch(new RegExp(`linux-loader: kernel 0x0*${boot.kernel.toString(16)}, dtb 0x0*${boot.dtb.toString(16)}`));
 		const ready = /jh-clock now \d+ (\d+) (\d+)\n/.exec(uart);
 		expect(ready).not.toBeNull();
 		const ms = (Number(BigInt(ready![1]!) - boot.counterAtStart!) / Number(ready![2]!)) * 1000;
-		console.log(`linux-cell (${mode}): guest time from \`jailhouse cell start\` to the cell's shell: ${ms.toFixed(1)} ms (root answered ${answers} commands meanwhile)`);
+		console.log(`linux-cell (${mode}): guest time from \`jailhouse cell linux\` (create, load 5 images, start) to the cell's shell: ${ms.toFixed(1)} ms (root answered ${answers} commands meanwhile)`);
 
 		const release = (await s.check('uname -r')).trim();
 		expect((await cellCheck(s, 'uname -r')).trim()).toBe(release);
@@ -193,7 +212,7 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 
 	it('boots, runs and destroys the Linux cell 5 times in a row', async () => {
 		for (let n = 1; n <= 5; n++) {
-			await bootLinuxCell(s, layout);
+			await bootLinuxCell(s);
 			expect((await cellCheck(s, `echo cycle-${n}; grep -c ^processor /proc/cpuinfo`)).trim()).toBe(`cycle-${n}\n2`);
 			await destroyAndCheck();
 		}
@@ -203,11 +222,13 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 		// run alone (-t), the cell of the first test is still there
 		if ((await cells()).length > 1) await s.check(`jailhouse cell destroy ${LINUX_DEMO}`, 120_000);
 		await s.check(`jailhouse cell create ${LINUX_DEMO_CELL}`, 120_000);
+		const kernel = CELL_RAM.start + 0x200000;
+		const dtb = CELL_RAM.start;
 		const cases: [string, RegExp][] = [
-			[`kernel=${hex(layout.kernel)}`, /linux-loader: kernel= or dtb= missing in the string at 0x1000 .*; stopped\n/],
-			[`kernel=${hex(layout.kernel)} dtb=0xZZ`, /linux-loader: a parameter is not 0x<hex> .*; stopped\n/],
-			// a page of the cell's RAM that no Image starts at (the DTB goes 4 KiB below)
-			[`kernel=${hex(layout.dtb + 0x1000)} dtb=${hex(layout.dtb)}`, /linux-loader: no arm64 Image .* at the kernel address .*; stopped\n/],
+			[`kernel=${hex(kernel)}`, /linux-loader: kernel= or dtb= missing in the string at 0x1000 .*; stopped\n/],
+			[`kernel=${hex(kernel)} dtb=0xZZ`, /linux-loader: a parameter is not 0x<hex> .*; stopped\n/],
+			// a page of the cell's RAM that no Image starts at (the loader checks the Image before the tree)
+			[`kernel=${hex(dtb + 0x1000)} dtb=${hex(dtb)}`, /linux-loader: no arm64 Image .* at the kernel address .*; stopped\n/],
 		];
 		for (const [params, line] of cases) {
 			await s.check(`jailhouse cell load ${LINUX_DEMO} ${LINUX_LOADER} -a 0 -s "${params}" -a 0x1000`, 120_000);
@@ -222,7 +243,7 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 	});
 
 	it('contains a panic of the cell\'s Linux: the root runs on, the cell can be destroyed', async () => {
-		const boot = await bootLinuxCell(s, layout);
+		const boot = await bootLinuxCell(s);
 		await s.sendUart('echo c > /proc/sysrq-trigger\r');
 		await s.waitFor('uart', /Kernel panic - not syncing: sysrq triggered crash/, 120_000, boot.mark);
 		for (let n = 0; n < 3; n++) expect((await s.check(`echo after-panic-${n}`)).trim()).toBe(`after-panic-${n}`);

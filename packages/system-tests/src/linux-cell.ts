@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A Linux cell (qemu-arm64-linux-demo) booted the way `jailhouse cell
- * linux` will do it, by hand until that command exists: cell create, the
- * linux-loader at 0 with its parameter string at 0x1000, the root's own
- * Debian kernel Image, a device tree compiled here with dtc from
- * fixtures/linux-demo.dts, the staged cell initramfs, cell start; then the
- * cell's shell on its PL011 (the session's uart console) is driven like
- * the root's.
+ * A Linux cell (qemu-arm64-linux-demo) booted with `jailhouse cell linux`:
+ * the root's own Debian kernel Image, the device tree generated from the
+ * cell and system configs, the staged cell initramfs with a test archive
+ * appended; then the cell's shell on its PL011 (the session's uart
+ * console) is driven like the root's.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CELL_INITRAMFS_PATH, CELL_PROMPT, CELL_READY_MARKER, DEFAULT_STAGE_DIR, InitramfsBuilder, provisionedTarget, repoRoot, type ExtraFile, type QemuSession } from '@jailhouse/toolchain';
@@ -22,35 +19,22 @@ export const CELL_INITRAMFS = `/${CELL_INITRAMFS_PATH}`;
 
 /** The cell's RAM (the config's second region, 1:1). */
 export const CELL_RAM = { start: 0x72000000, size: 128 * 1024 * 1024 };
-const SZ_2M = 0x200000;
 
-const GUEST_KERNEL = '/test/linux-Image';
-const GUEST_DTB = '/test/linux-demo.dtb';
+export const GUEST_KERNEL = '/test/linux-Image';
 const GUEST_EXTRA = '/test/linux-demo-extra.cpio.gz';
-const GUEST_INITRD = '/tmp/linux-demo-initrd.cpio.gz';
-
-const hex = (n: number) => `0x${n.toString(16)}`;
-const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
-
-/** Where the images go in the cell's RAM, as the boot protocol wants them. */
-export interface LinuxCellLayout {
-	dtb: number;
-	kernel: number;
-	initrd: number;
-	initrdEnd: number;
-}
+export const GUEST_INITRD = '/tmp/linux-demo-initrd.cpio.gz';
 
 export interface LinuxCellFiles {
 	files: ExtraFile[];
-	layout: LinuxCellLayout;
+	/** The kernel Image's image_size (header offset 16). */
+	kernelImageSize: number;
+	/** Bytes of the initramfs the cell gets (staged one + the test archive). */
+	initrdSize: number;
 }
 
 /**
- * The files the root needs for a Linux cell (the kernel, the device tree,
- * a test archive appended to the staged initramfs) and their layout: the
- * device tree at the start of the cell's RAM, the kernel at the next 2 MiB
- * boundary plus the Image's text_offset, the initramfs at the 2 MiB
- * boundary after the kernel's image_size. `extra` files go into the
+ * The files the root needs for a Linux cell: the kernel and a test archive
+ * that the boot appends to the staged initramfs. `extra` files go into the
  * appended archive (guest path -> host path); an executable /etc/rc.local
  * among them runs before the cell's shell starts.
  */
@@ -58,8 +42,6 @@ export async function linuxCellFiles(extra: Record<string, { hostPath?: string; 
 	const target = await provisionedTarget();
 	const image = readFileSync(target.kernelImage);
 	if (image.readUInt32LE(0x38) !== 0x644d5241) throw new Error(`${target.kernelImage} is not an arm64 Image`);
-	const textOffset = Number(image.readBigUInt64LE(8));
-	const imageSize = Number(image.readBigUInt64LE(16));
 
 	const dir = mkdtempSync(join(tmpdir(), 'jh-linux-cell-'));
 	const b = new InitramfsBuilder();
@@ -69,24 +51,12 @@ export async function linuxCellFiles(extra: Record<string, { hostPath?: string; 
 	}
 	const extraArchive = join(dir, 'extra.cpio.gz');
 	await b.write(extraArchive);
-
 	const staged = join(repoRoot(), DEFAULT_STAGE_DIR, CELL_INITRAMFS_PATH);
-	const initrdSize = statSync(staged).size + statSync(extraArchive).size;
-	const dtb = CELL_RAM.start;
-	const kernel = CELL_RAM.start + SZ_2M + textOffset;
-	const initrd = alignUp(kernel + imageSize, SZ_2M);
-	const layout = { dtb, kernel, initrd, initrdEnd: initrd + initrdSize };
-	if (layout.initrdEnd > CELL_RAM.start + CELL_RAM.size) throw new Error('the kernel and initramfs do not fit the cell RAM');
-
-	const dts = readFileSync(join(repoRoot(), 'packages/system-tests/fixtures/linux-demo.dts'), 'utf8') +
-		`\n/ {\n\tchosen {\n\t\tlinux,initrd-start = <0x0 ${hex(layout.initrd)}>;\n\t\tlinux,initrd-end = <0x0 ${hex(layout.initrdEnd)}>;\n\t};\n};\n`;
-	writeFileSync(join(dir, 'linux-demo.dts'), dts);
-	execFileSync('dtc', ['-I', 'dts', '-O', 'dtb', '-o', join(dir, 'linux-demo.dtb'), join(dir, 'linux-demo.dts')], { stdio: 'pipe' });
 	return {
-		layout,
+		kernelImageSize: Number(image.readBigUInt64LE(16)),
+		initrdSize: statSync(staged).size + statSync(extraArchive).size,
 		files: [
 			{ hostPath: target.kernelImage, guestPath: GUEST_KERNEL },
-			{ hostPath: join(dir, 'linux-demo.dtb'), guestPath: GUEST_DTB },
 			{ hostPath: extraArchive, guestPath: GUEST_EXTRA },
 		],
 	};
@@ -95,33 +65,36 @@ export async function linuxCellFiles(extra: Record<string, { hostPath?: string; 
 export interface LinuxCellBoot {
 	/** uart console offset where this boot's output starts. */
 	mark: number;
-	/** The root's CNTVCT_EL0 right before `cell start` (jh-clock now), if jh-clock is in the root. */
+	/** The root's CNTVCT_EL0 right before `jailhouse cell linux` (jh-clock now), if asked. */
 	counterAtStart?: bigint;
+	/** Where `cell linux` put the kernel and the device tree (its parameter string). */
+	kernel: number;
+	dtb: number;
+	/** What `cell linux` printed. */
+	output: string;
 }
 
 /**
- * What `jailhouse cell linux` will do: create, load loader + parameters +
- * kernel + DTB + initramfs, start. Returns once the start command did;
- * waitForCellPrompt() waits for the cell's shell.
+ * `jailhouse cell linux` with the generated device tree: creates, loads and
+ * starts the cell. Returns once the command did; waitForCellPrompt() waits
+ * for the cell's shell.
  */
-export async function startLinuxCell(s: QemuSession, layout: LinuxCellLayout, o: { clock?: boolean } = {}): Promise<LinuxCellBoot> {
-	await s.check(`jailhouse cell create ${LINUX_DEMO_CELL}`, 120_000);
+export async function startLinuxCell(s: QemuSession, o: { clock?: boolean; args?: string } = {}): Promise<LinuxCellBoot> {
 	await s.check(`cat ${CELL_INITRAMFS} ${GUEST_EXTRA} > ${GUEST_INITRD}`);
-	const params = `kernel=${hex(layout.kernel)} dtb=${hex(layout.dtb)}`;
-	await s.check(
-		`jailhouse cell load ${LINUX_DEMO} ${LINUX_LOADER} -a 0 -s "${params}" -a 0x1000 ` +
-			`${GUEST_KERNEL} -a ${hex(layout.kernel)} ${GUEST_DTB} -a ${hex(layout.dtb)} ${GUEST_INITRD} -a ${hex(layout.initrd)}`,
-		180_000,
-	);
 	const mark = s.console('uart').length;
-	const out = await s.check(`${o.clock ? 'jh-clock now && ' : ''}jailhouse cell start ${LINUX_DEMO}`, 120_000);
-	const m = /jh-clock now \d+ (\d+) \d+/.exec(out);
-	return { mark, counterAtStart: m ? BigInt(m[1]!) : undefined };
+	const out = await s.check(
+		`${o.clock ? 'jh-clock now && ' : ''}jailhouse cell linux ${LINUX_DEMO_CELL} ${GUEST_KERNEL} -i ${GUEST_INITRD}${o.args ? ` ${o.args}` : ''}`,
+		300_000,
+	);
+	const clock = /jh-clock now \d+ (\d+) \d+/.exec(out);
+	const params = /kernel=0x([0-9a-f]+) dtb=0x([0-9a-f]+)/.exec(out);
+	if (!params) throw new Error(`jailhouse cell linux did not print its parameter string:\n${out}`);
+	return { mark, counterAtStart: clock ? BigInt(clock[1]!) : undefined, kernel: parseInt(params[1]!, 16), dtb: parseInt(params[2]!, 16), output: out };
 }
 
 /** startLinuxCell() and then the cell's shell prompt. */
-export async function bootLinuxCell(s: QemuSession, layout: LinuxCellLayout, o: { timeoutMs?: number; clock?: boolean } = {}): Promise<LinuxCellBoot> {
-	const boot = await startLinuxCell(s, layout, o);
+export async function bootLinuxCell(s: QemuSession, o: { timeoutMs?: number; clock?: boolean } = {}): Promise<LinuxCellBoot> {
+	const boot = await startLinuxCell(s, o);
 	await waitForCellPrompt(s, boot.mark, o.timeoutMs ?? 300_000);
 	return boot;
 }
