@@ -50,6 +50,8 @@ static u64 table_pool[MMU_TABLE_PAGES][ENTRIES] __aligned(PAGE_SIZE);
 static unsigned int pool_used;
 /* Tables are live (some CPU walks them): changes need break-before-make. */
 static bool tables_live;
+/* Heap pages that became tables before the MMU was on (bare: the L2 of RAM). */
+static uintptr_t early_heap_lo = ~0UL, early_heap_hi;
 
 /*
  * In .data, not .bss: secondary CPUs read it with their MMU still off,
@@ -73,6 +75,11 @@ static u64 *table_alloc(void)
 		return table_pool[pool_used++];
 	}
 	t = zalloc(PAGE_SIZE, PAGE_SIZE);
+	if (t && !tables_live) {
+		if ((uintptr_t)t < early_heap_lo)
+			early_heap_lo = (uintptr_t)t;
+		early_heap_hi = (uintptr_t)t + PAGE_SIZE;
+	}
 	return t;
 }
 
@@ -248,7 +255,8 @@ static void dcache_inval_range(uintptr_t a, uintptr_t end)
 
 int mmu_init(void)
 {
-	extern char __image_start[], __heap_end[], __comm_region[];
+	extern char __image_start[], __stack_top[], __heap_end[];
+	extern char __comm_region[];
 	uintptr_t comm = (uintptr_t)__comm_region;
 	const struct console_desc *con = console_get();
 	u64 pa_range = read_sysreg("id_aa64mmfr0_el1") & 0xf;
@@ -286,10 +294,15 @@ int mmu_init(void)
 
 	/*
 	 * Everything up to here was written with the MMU off, straight to
-	 * memory: drop any line a cache may still hold for our RAM (tables,
-	 * .data, .bss, stack), or the cached view would be stale.
+	 * memory: drop any line a cache may still hold for it (.data, .bss
+	 * with the tables, the stack, tables from the heap), or the cached
+	 * view would be stale. Not the whole RAM up to __heap_end: a manifest
+	 * may claim more RAM than the cell has, and maintenance by address
+	 * of a page stage 2 does not map fails the cell.
 	 */
-	dcache_inval_range((uintptr_t)__image_start, (uintptr_t)__heap_end);
+	dcache_inval_range((uintptr_t)__image_start, (uintptr_t)__stack_top);
+	if (early_heap_hi)
+		dcache_inval_range(early_heap_lo, early_heap_hi);
 	__mmu_enable(&mmu_regs);
 	tables_live = true;
 	return 0;
