@@ -161,7 +161,7 @@ int map_range(u64 addr, u64 size, unsigned int flags)
 	u64 attrs = block_attrs(flags);
 	unsigned int type = flags & MAP_TYPE_MASK;
 
-	if (!size || addr + size < addr || end > VA_LIMIT ||
+	if (!size || addr >= VA_LIMIT || size > VA_LIMIT - addr ||
 	    type == MAP_TYPE_MASK || (type == MAP_DEVICE && (flags & MAP_EXEC)))
 		return -EINVAL;
 	if (!pool_used)
