@@ -7,6 +7,7 @@
 #include <inmate/ivshmem.h>
 #include <inmate/mmu.h>
 #include <inmate/pci.h>
+#include <inmate/printk.h>
 #include <inmate/string.h>
 #include <asm/io.h>
 
@@ -50,10 +51,15 @@ int ivshmem_probe(struct ivshmem_dev *dev, int start)
 	 * here the sections up to our own output, in ivshmem_enable() every
 	 * peer's once their number is known.
 	 */
-	if (dev->layout.base)
-		map_range(dev->layout.base, dev->layout.state_size +
-			  dev->layout.rw_size + dev->layout.out_size,
-			  MAP_CACHED);
+	if (dev->layout.base && map_range(dev->layout.base,
+					  dev->layout.state_size +
+					  dev->layout.rw_size +
+					  dev->layout.out_size, MAP_CACHED) < 0) {
+		printk("ivshmem: cannot map the link at 0x%llx: no page for a "
+		       "table left (grow inmate.json ramSize)\n",
+		       (unsigned long long)dev->layout.base);
+		return -1;
+	}
 	return bdf;
 }
 

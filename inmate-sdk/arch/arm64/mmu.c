@@ -8,7 +8,11 @@
 #include <asm/sysregs.h>
 
 #ifndef MMU_TABLE_PAGES
-/* L1 and the L2 table of a cell's low gigabyte; more from the heap */
+/*
+ * L1 and the L2 table of a cell's low gigabyte: what a 64 KiB cell can
+ * spare. Further ones (an ivshmem link, the bare target's RAM) come from
+ * the heap.
+ */
 #define MMU_TABLE_PAGES		2
 #endif
 
