@@ -6,7 +6,8 @@
  *
  * which the start-up code calls on the cell's first CPU with a stack,
  * cleared .bss, exception vectors, a validated comm region, the console
- * and (if present) the GICv3 CPU interface set up and interrupts masked.
+ * the MMU and caches on (identity map, see inmate/mmu.h) and (if present)
+ * the GICv3 CPU interface set up and interrupts masked.
  * When inmate_main() returns the CPU halts.
  */
 #ifndef _INMATE_H
@@ -24,6 +25,9 @@
 #include <inmate/cmdline.h>
 #include <inmate/pci.h>
 #include <inmate/ivshmem.h>
+#include <inmate/mmu.h>
+#include <inmate/atomic.h>
+#include <inmate/spinlock.h>
 #include <asm/io.h>
 
 void inmate_main(void);

@@ -5,7 +5,9 @@
  */
 #include <inmate/comm-region.h>
 #include <inmate/ivshmem.h>
+#include <inmate/mmu.h>
 #include <inmate/pci.h>
+#include <inmate/printk.h>
 #include <inmate/string.h>
 #include <asm/io.h>
 
@@ -44,6 +46,20 @@ int ivshmem_probe(struct ivshmem_dev *dev, int start)
 	dev->layout.out_size = cap_read64(bdf, cap + IVSHMEM_CAP_OUT_SIZE);
 	dev->layout.base = cap_read64(bdf, cap + IVSHMEM_CAP_ADDR);
 	dev->state_table = (volatile u32 *)(uintptr_t)dev->layout.base;
+	/*
+	 * Cacheable, as the root cell maps the link (coherent with it):
+	 * here the sections up to our own output, in ivshmem_enable() every
+	 * peer's once their number is known.
+	 */
+	if (dev->layout.base && map_range(dev->layout.base,
+					  dev->layout.state_size +
+					  dev->layout.rw_size +
+					  dev->layout.out_size, MAP_CACHED) < 0) {
+		printk("ivshmem: cannot map the link at 0x%llx: no page for a "
+		       "table left (grow inmate.json ramSize)\n",
+		       (unsigned long long)dev->layout.base);
+		return -1;
+	}
 	return bdf;
 }
 
@@ -62,6 +78,8 @@ int ivshmem_enable(struct ivshmem_dev *dev, uintptr_t bar0)
 {
 	u16 cmd;
 
+	if (map_range(bar0, IVSHMEM_BAR0_SIZE, MAP_DEVICE) < 0)
+		return -1;
 	cmd = pci_read_config(dev->bdf, PCI_CFG_COMMAND, 2);
 	pci_write_config(dev->bdf, PCI_CFG_COMMAND, cmd & ~PCI_CMD_MEM, 2);
 	pci_write_config(dev->bdf, PCI_CFG_BAR0, (u32)bar0, 4);
@@ -73,6 +91,10 @@ int ivshmem_enable(struct ivshmem_dev *dev, uintptr_t bar0)
 		dev->regs = 0;
 		return -1;
 	}
+	if (dev->layout.base)
+		map_range(dev->layout.base,
+			  ivshmem_out_addr(&dev->layout, dev->peers) -
+			  dev->layout.base, MAP_CACHED);
 	return 0;
 }
 

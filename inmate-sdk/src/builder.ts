@@ -49,9 +49,14 @@ const COMMON_CFLAGS = [
 	'-ffreestanding', '-nostdlib', '-fno-stack-protector', '-fno-pie', '-fno-pic',
 	// Keep memset/memcpy loops from becoming calls to themselves.
 	'-fno-tree-loop-distribute-patterns',
-	// No FP/SIMD in interrupt-unsafe places; MMU off means Device memory,
-	// where unaligned accesses fault.
+	// No FP/SIMD in interrupt-unsafe places. Strict alignment: the start-up
+	// code runs with the MMU off (all Device memory, where unaligned
+	// accesses fault), and so may any function it calls.
 	'-march=armv8-a', '-mgeneral-regs-only', '-mstrict-align',
+	// ARMv8.0 (cortex-a57) has no LSE atomics: inline LDXR/STXR loops
+	// rather than calls into libgcc's run-time dispatch, which needs a
+	// C library to set it up.
+	'-mno-outline-atomics',
 	'-ffunction-sections', '-fdata-sections',
 	// Call frame information as .debug_frame (not loaded) rather than
 	// .eh_frame (which the linker script discards): gdb unwinds with it.

@@ -4,6 +4,7 @@
  * (out/bare/) boot on QEMU virt without a hypervisor, under -icount so
  * that timings are repeatable.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ function latencies(output: string): Latency[] {
 
 describe('bare demos on QEMU virt', () => {
 	it('has the demos built (run the package build first)', () => {
-		for (const d of ['uart-demo', 'gic-demo', 'bad-inmate']) expect(existsSync(bare(d)), bare(d)).toBe(true);
+		for (const d of ['uart-demo', 'gic-demo', 'bad-inmate', 'smp-demo']) expect(existsSync(bare(d)), bare(d)).toBe(true);
 	});
 
 	it('uart-demo greets and counts', async () => {
@@ -69,5 +70,28 @@ describe('bare demos on QEMU virt', () => {
 		expect(r.output).toMatch(/cause: data abort \(EC 0x25/);
 		expect(r.output).toMatch(/write of address 0x000000000b000000/);
 		expect(r.output).toMatch(/ELR 0x0000000040[0-9a-f]{6}/);
+	});
+	it('smp-demo: 2 CPUs with the MMU on count with atomics and a spinlock to 2 x n; stage 1 as documented', async () => {
+		for (const el2 of [false, true]) {
+			const r = await runBare({ elf: bare('smp-demo'), cpus: 2, el2, until: /expected \d+ .*\n/, timeoutMs: 120_000 });
+			expect(r.reason, r.output).toBe('matched');
+			// SCTLR_EL1.M, C, I; MAIR_EL1 attr0 normal WB, attr1 device-nGnRE, attr2 normal NC
+			expect(r.output).toMatch(/SCTLR_EL1 0x[0-9a-f]+ \(M 1 C 1 I 1\), MAIR_EL1 0x4404ff, /);
+			// AT S1E1R: the image's RAM, the PL011, and an address nobody mapped
+			expect(r.output).toMatch(/stage 1: RAM 0x402[0-9a-f]{5} attr 0xff \(normal WB\) UART 0x9000000 attr 0x04 \(device-nGnRE\) unmapped 0x40000000 attr 0x00 \(unmapped\)\n/);
+			expect(r.output).toMatch(/smp-demo: 2 CPUs, 100000 iterations each\n/);
+			expect(r.output).toMatch(/smp-demo: CPU 0 \(0\) counted 100000, MMU on, caches on\n/);
+			expect(r.output).toMatch(/smp-demo: CPU 1 \(1\) counted 100000, MMU on, caches on\n/);
+			expect(r.output).toMatch(/atomic counter 200000, locked counter 200000, expected 200000 \(2 CPUs x 100000\): OK\n/);
+		}
+	});
+
+	it('atomics are inline exclusives: no calls to libgcc\'s outline-atomics helpers', () => {
+		const elf = fileURLToPath(new URL('../out/build/smp-demo/cell/smp-demo.elf', import.meta.url));
+		const syms = execFileSync('aarch64-linux-gnu-nm', [elf], { encoding: 'utf8' });
+		expect(syms).not.toMatch(/__aarch64_(ldadd|cas|swp|ldset|ldclr)/);
+		const code = execFileSync('aarch64-linux-gnu-objdump', ['-d', elf], { encoding: 'utf8' });
+		expect(code).toMatch(/\bldaxr\s/);
+		expect(code).toMatch(/\bstlxr\s/);
 	});
 });

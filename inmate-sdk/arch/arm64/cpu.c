@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* PSCI, halting and the hypercall console. */
 #include <inmate.h>
+#include <asm/mmu.h>
 #include <asm/sysregs.h>
 #include "../../lib/internal.h"
 
@@ -14,6 +15,8 @@ struct cpu_boot {
 	u64 stack_top;
 	void (*entry)(void *arg);
 	void *arg;
+	/* the MMU registers to load before anything else, or NULL */
+	const struct mmu_regs *mmu;
 };
 
 void secondary_entry(void);
@@ -83,8 +86,13 @@ struct cpu_boot *cpu_boot_prepare(void (*entry)(void *arg), void *arg,
 
 long cpu_boot_start(u64 mpidr, struct cpu_boot *boot)
 {
-	/* The new CPU runs with caches off: make the block visible first. */
-	dsb(sy);
+	/*
+	 * The new CPU reads the block and the MMU registers with its MMU
+	 * still off, from memory: clean both out of our caches first.
+	 */
+	boot->mmu = mmu_enabled() ? &mmu_regs : NULL;
+	dcache_clean_range(boot, sizeof(*boot));
+	dcache_clean_range(&mmu_regs, sizeof(mmu_regs));
 	/* Context id in x3 for PSCI; Jailhouse hands it over in x1. */
 	return psci_call(PSCI_CPU_ON_64, mpidr, (uintptr_t)secondary_entry,
 			 (uintptr_t)boot);
@@ -98,6 +106,35 @@ long cpu_start(u64 mpidr, void (*entry)(void *arg), void *arg,
 	if (!boot)
 		return -12;	/* -ENOMEM */
 	return cpu_boot_start(mpidr, boot);
+}
+
+int cpu_start_others(void (*entry)(void *arg), size_t stack_size,
+		     u64 *mpidrs, unsigned int max)
+{
+	u64 self = cpu_mpidr();
+	struct cpu_boot *boot = NULL;
+	unsigned int aff0, n = 0;
+
+	for (aff0 = 0; aff0 < 16 && n < max; aff0++) {
+		u64 mpidr = (self & ~0xffULL) | aff0;
+
+		if (mpidr == self)
+			continue;
+		/* a refused CPU_ON leaves the block free for the next try */
+		if (!boot) {
+			boot = cpu_boot_prepare(entry, NULL, stack_size);
+			if (!boot)
+				return -12;	/* -ENOMEM */
+		}
+		boot->arg = (void *)(uintptr_t)(n + 1);
+		if (cpu_boot_start(mpidr, boot) != 0)
+			continue;
+		if (mpidrs)
+			mpidrs[n] = mpidr;
+		n++;
+		boot = NULL;
+	}
+	return n;
 }
 
 void secondary_c_entry(struct cpu_boot *boot)

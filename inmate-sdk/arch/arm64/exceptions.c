@@ -84,6 +84,11 @@ void exception_report(struct exception_frame *f, unsigned long vector)
 			       (unsigned long long)far,
 			       fault_status(iss & 0x3f));
 	}
+	/* our own tables said no: the address was never mapped at stage 1 */
+	if (sync && (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) &&
+	    (iss & 0x3c) == 0x04 && mmu_enabled())
+		printk("    (not in the inmate's stage-1 map: map_range() it, "
+		       "see inmate/mmu.h)\n");
 	printk("    ESR 0x%016llx  FAR 0x%016llx\n", (unsigned long long)esr,
 	       (unsigned long long)far);
 	printk("    ELR 0x%016llx  SPSR 0x%08llx  SP 0x%016llx\n",

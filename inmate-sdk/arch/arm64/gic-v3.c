@@ -6,6 +6,7 @@
  */
 #include <inmate.h>
 #include <asm/gic.h>
+#include <asm/mmu.h>
 #include <asm/sysregs.h>
 
 #ifndef CONFIG_GICD_BASE
@@ -94,6 +95,28 @@ int gic_cpu_init(void)
 	return 0;
 }
 
+uintptr_t gic_dist_base(void)
+{
+	return comm_region ? comm_region->gicd_base : CONFIG_GICD_BASE;
+}
+
+/*
+ * Map the redistributor frames up to the last one (GICR_TYPER.Last): the
+ * comm region gives only where they start. Done once, on the first CPU,
+ * so that the others find theirs mapped.
+ */
+static void map_redistributors(void)
+{
+	uintptr_t r = gicr;
+
+	for (;;) {
+		if (map_range(r, GICR_STRIDE, MAP_DEVICE) < 0 ||
+		    (mmio_read64(r + GICR_TYPER) & GICR_TYPER_LAST))
+			return;
+		r += GICR_STRIDE;
+	}
+}
+
 int gic_init(void)
 {
 	if (comm_region) {
@@ -110,6 +133,7 @@ int gic_init(void)
 		mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENGRP1);
 		wait_for_clear(gicd + GICD_CTLR, GICD_CTLR_RWP);
 	}
+	map_redistributors();
 	if (gic_cpu_init() < 0)
 		return -1;
 	ready = true;

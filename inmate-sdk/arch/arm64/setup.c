@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* C side of the start-up: from a stack and clean .bss to inmate_main(). */
 #include <inmate.h>
+#include <asm/mmu.h>
 #include "../../lib/internal.h"
 
 /* Exception level we were entered at (2: bare with virtualization=on). */
@@ -10,6 +11,8 @@ void inmate_c_entry(unsigned long el);
 
 void inmate_c_entry(unsigned long el)
 {
+	int err;
+
 	boot_el = el;
 	if (comm_init() < 0) {
 		/*
@@ -23,6 +26,10 @@ void inmate_c_entry(unsigned long el)
 		halt();
 	}
 	console_init();
+	err = mmu_init();
+	if (err)
+		printk("inmate: MMU and caches stay off: no page for a table "
+		       "(error %d); grow the RAM (inmate.json ramSize)\n", err);
 	/* Without a GICv3 the inmate still runs; delays then poll. */
 	gic_init();
 	inmate_main();

@@ -59,14 +59,47 @@ secondary_entry:
 	mov	x20, x0
 	bl	el2_to_el1
 	mov	x0, x20
-2:	ldr	x1, [x0]		/* cpu_boot.stack_top */
+2:	mov	x20, x0
+	/*
+	 * MMU on before the first store: the stack and everything else
+	 * this CPU shares are cached by the others, so a write around the
+	 * caches could be overtaken by a stale line. The MMU-off loads of
+	 * the block are fine: cpu_boot_start() cleaned it to memory.
+	 */
+	ldr	x0, [x20, #24]		/* cpu_boot.mmu */
+	cbz	x0, 3f
+	bl	__mmu_enable
+3:	ldr	x1, [x20]		/* cpu_boot.stack_top */
 	mov	sp, x1
-	mov	x20, x0
 	bl	set_vectors
 	msr	daifclr, #(8 | 4)
 	mov	x0, x20
 	bl	secondary_c_entry
 	b	halt
+
+/*
+ * Turn the MMU and the caches on with the registers in the struct mmu_regs
+ * at x0 (see asm/mmu.h), on an identity map: execution goes on at the next
+ * instruction. No stack, no memory stores: secondary CPUs call it first.
+ * Stale TLB entries (a previous inmate of this cell used the same VMID and
+ * ASID 0) and instruction cache lines go before the translation starts.
+ */
+	.global	__mmu_enable
+__mmu_enable:
+	ldp	x1, x2, [x0]		/* mair, tcr */
+	ldp	x3, x4, [x0, #16]	/* ttbr0, sctlr */
+	msr	mair_el1, x1
+	msr	tcr_el1, x2
+	msr	ttbr0_el1, x3
+	isb
+	dsb	sy
+	tlbi	vmalle1
+	ic	iallu
+	dsb	nsh
+	isb
+	msr	sctlr_el1, x4
+	isb
+	ret
 
 set_vectors:
 	adr_l	x0, exception_vectors

@@ -7,6 +7,8 @@
  * address is plain RAM and the write succeeds, so the bare build writes to
  * an unassigned address of QEMU virt instead, which shows the SDK's
  * exception report. Override with -DBAD_ADDRESS=... in the manifest.
+ * The address is mapped at stage 1 first: the write must get to the
+ * hypervisor (or the bus), not stop at the inmate's own page tables.
  */
 #include <inmate.h>
 
@@ -22,6 +24,7 @@ void inmate_main(void)
 {
 	volatile u32 *p = (volatile u32 *)BAD_ADDRESS;
 
+	map_range(BAD_ADDRESS, sizeof(*p), MAP_DEVICE);
 	printk("bad-inmate: writing to 0x%lx, outside this inmate's memory\n",
 	       (unsigned long)BAD_ADDRESS);
 	*p = 0xbadc0de;

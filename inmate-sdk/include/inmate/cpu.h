@@ -19,8 +19,10 @@ long psci_call(u32 fn, u64 a1, u64 a2, u64 a3);
 /*
  * Start another CPU of the cell at entry(arg) on a fresh stack of
  * stack_size bytes (0: 4 KiB) taken from the heap. Returns the PSCI result
- * (0 on success). The new CPU gets the exception vectors and, if the GIC
- * is set up, its CPU interface before entry runs.
+ * (0 on success). The new CPU turns on the MMU with the caller's tables
+ * (see inmate/mmu.h) before its first memory access, then gets the
+ * exception vectors and, if the GIC is set up, its CPU interface before
+ * entry runs.
  */
 long cpu_start(u64 mpidr, void (*entry)(void *arg), void *arg,
 	       size_t stack_size);
@@ -37,6 +39,18 @@ struct cpu_boot;
 struct cpu_boot *cpu_boot_prepare(void (*entry)(void *arg), void *arg,
 				  size_t stack_size);
 long cpu_boot_start(u64 mpidr, struct cpu_boot *boot);
+
+/*
+ * Start every other CPU of the cell: PSCI CPU_ON for the MPIDRs of the
+ * caller's cluster (Aff0 0-15, the caller's Aff3-Aff1); the hypervisor
+ * refuses those that are not the cell's (bare: that do not exist). Each
+ * started CPU runs entry((void *)i), i = 1, 2, ... in start order, on a
+ * stack of stack_size bytes (0: 4 KiB) from the heap, with the MMU on.
+ * Their MPIDRs go to mpidrs[] (may be NULL), at most max CPUs are
+ * started. Returns how many started, or -12 (ENOMEM).
+ */
+int cpu_start_others(void (*entry)(void *arg), size_t stack_size,
+		     u64 *mpidrs, unsigned int max);
 
 /* Mask interrupts and sleep forever. */
 void __attribute__((noreturn)) halt(void);

@@ -10,8 +10,10 @@
  * itself (ivshmem_enable): ID, maximum peers, interrupt control, doorbell
  * (target peer << 16 | vector), state.
  *
- * The SDK runs with the MMU off: shared memory is Device memory for the
- * inmate, so it is accessed with aligned 32-bit accesses only.
+ * ivshmem_probe() and ivshmem_enable() map the link's memory Normal
+ * cacheable (the root cell maps it so: the views are coherent) and BAR0
+ * Device (see inmate/mmu.h). The message helpers access the sections with
+ * aligned 32-bit accesses, which also works with the MMU off.
  */
 #ifndef _INMATE_IVSHMEM_H
 #define _INMATE_IVSHMEM_H
@@ -42,6 +44,8 @@
 
 /* BAR0 address the demos use: above the RAM and devices of every cell */
 #define IVSHMEM_DEFAULT_BAR0	0xff000000UL
+/* The register BAR's size (the reference configs' BAR mask 0xfffff000). */
+#define IVSHMEM_BAR0_SIZE	0x1000UL
 
 /* Where the sections of a link are, from the vendor capability. */
 struct ivshmem_layout {

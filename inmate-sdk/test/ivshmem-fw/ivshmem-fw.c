@@ -89,6 +89,13 @@ void inmate_main(void)
 	       cfg_read(dev, 0x48), cfg_read(dev, 0x50), (unsigned long)base,
 	       cfg_read(dev, 0x3c) >> 8, intx_irq);
 	state_table = (volatile u32 *)base;
+	/*
+	 * Stage 1: the link cacheable, as the root maps it, BAR0 Device (the
+	 * start-up code maps only the ECAM window of the comm region).
+	 */
+	map_range(base, cfg_read(dev, 0x44) + cfg_read(dev, 0x48) +
+		  12 * (u64)cfg_read(dev, 0x50), MAP_CACHED);
+	map_range(BAR0, 0x1000, MAP_DEVICE);
 
 	cfg_write(dev, 0x10, 0xffffffff);
 	printk("ivshmem-fw: BAR0 mask %08x\n", cfg_read(dev, 0x10));

@@ -6,6 +6,7 @@ import { bootWithDriver, cellFile, buildRawIoctlTool, CELLS, MODES, SYSFS, SYSTE
 const INMATES = '/usr/share/jailhouse/inmates';
 const DEMO_CELL = `${CELLS}/qemu-arm64-inmate-demo.cell`;
 const CELL2 = `${CELLS}/qemu-arm64-inmate-2.cell`;
+const SMP_CELL = `${CELLS}/qemu-arm64-inmate-smp.cell`;
 const SHUTDOWN_DEMO_ELF = `${repoRoot()}/inmate-sdk/out/build/shutdown-demo/cell/shutdown-demo.elf`;
 
 /** Cells the CLI's checks and the hypervisor must both refuse. */
@@ -198,6 +199,34 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		expect(await cellIds()).toEqual(['0', '1']);
 		expect(await online()).toBe('0-2');
 		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await rootStillFine();
+	});
+
+	it('smp-demo in inmate-smp: both CPUs count with atomics and a spinlock, MMU and caches on; destroy gives CPUs 2-3 back', async () => {
+		const mark = uartMark();
+		await s.check(`jailhouse cell create ${SMP_CELL}`, 120_000);
+		expect(await online()).toBe('0-1');
+		await s.check(`jailhouse cell load inmate-smp ${INMATES}/smp-demo.bin -s "n=50000" -a 0x1000`, 120_000);
+		await s.check('jailhouse cell start inmate-smp', 120_000);
+		const m = await s.waitFor('uart', /smp-demo: atomic counter (\d+), locked counter (\d+), expected (\d+) \((\d+) CPUs x 50000\): (\w+)\n/, 180_000, mark);
+		const log = s.console('uart').slice(mark);
+		console.log(`[${icount ? 'icount' : 'multi-threaded'}] ${log.split('\n').filter((l) => l.startsWith('smp-demo:')).join('\n')}`);
+		expect(m.slice(1), log).toEqual(['100000', '100000', '100000', '2', 'OK']);
+		// the cell's first CPU (2) started the other (3) with PSCI CPU_ON; both counted with the MMU on
+		expect(log).toMatch(/Hello from smp-demo! \(cell target, CPU 2\)\n/);
+		expect(log).toMatch(/smp-demo: 2 CPUs, 50000 iterations each\n/);
+		expect(log).toMatch(/smp-demo: CPU 2 \(0\) counted 50000, MMU on, caches on\n/);
+		expect(log).toMatch(/smp-demo: CPU 3 \(1\) counted 50000, MMU on, caches on\n/);
+		// what QEMU models of it: SCTLR_EL1.M/C/I, MAIR_EL1, and the attributes stage 1 gives (AT S1E1R)
+		expect(log).toMatch(/smp-demo: SCTLR_EL1 0x[0-9a-f]+ \(M 1 C 1 I 1\), MAIR_EL1 0x4404ff, /);
+		expect(log).toMatch(
+			/smp-demo: stage 1: RAM 0x[0-9a-f]+ attr 0xff \(normal WB\) UART 0x9000000 attr 0x04 \(device-nGnRE\) comm 0x80000000 attr 0x04 \(device-nGnRE\) unmapped 0x40000000 attr 0x00 \(unmapped\)\n/,
+		);
+		expect(await state('inmate-smp')).toBe('running');
+		expect((await s.check(`cat ${SYSFS}/cells/${await idOf('inmate-smp')}/cpus_assigned_list`)).trim()).toBe('2-3');
+		await s.check('jailhouse cell destroy inmate-smp', 120_000);
+		expect(await online()).toBe('0-3');
+		for (const cpu of [2, 3]) expect((await s.check(`taskset -c ${cpu} echo back-on-${cpu}`)).trim()).toBe(`back-on-${cpu}`);
 		await rootStillFine();
 	});
 

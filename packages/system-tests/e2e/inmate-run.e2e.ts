@@ -56,7 +56,8 @@ describe.each(MODES)('inmate run ($mode)', ({ mode, icount }) => {
 			main,
 			readFileSync(main, 'utf8').replace(
 				'printk("Hello from bad (%s target)!\\n", inmate_target());',
-				'printk("about to read root RAM\\n");\n\tprintk("read %x\\n", mmio_read32(0x40000000));',
+				// mapped at stage 1 first (the SDK maps only the cell's own memory and devices): the read must reach stage 2
+				'map_range(0x40000000, 4, MAP_DEVICE);\n\tprintk("about to read root RAM\\n");\n\tprintk("read %x\\n", mmio_read32(0x40000000));',
 			),
 		);
 		const r = await runCli(['inmate', 'run', 'bad', ...q, '--timeout', '60'], dir);

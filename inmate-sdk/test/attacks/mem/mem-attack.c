@@ -4,7 +4,10 @@
  * described by a parameter block that the test loads next to the image
  * (at PARAM_ADDR): a read, a write or a jump to an address. The
  * hypervisor must stop the CPU and fail the cell; if the access went
- * through, the inmate says "mem-attack: SURVIVED".
+ * through, the inmate says "mem-attack: SURVIVED". The target is mapped
+ * at stage 1 first (Device for loads and stores, executable Normal memory
+ * for a jump), so that the access reaches the hypervisor's stage 2 rather
+ * than faulting in the inmate.
  */
 #include <inmate.h>
 
@@ -26,6 +29,11 @@ void inmate_main(void)
 
 	if (p->magic != PARAM_MAGIC) {
 		printk("mem-attack: no parameter block at 0x%lx\n", PARAM_ADDR);
+		return;
+	}
+	if (map_range(addr, 4, p->op == 2 ? MAP_CACHED | MAP_EXEC :
+		      MAP_DEVICE) < 0) {
+		printk("mem-attack: cannot map 0x%lx\n", (unsigned long)addr);
 		return;
 	}
 	printk("mem-attack: %s 0x%lx\n",
