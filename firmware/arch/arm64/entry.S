@@ -21,9 +21,8 @@
 #error PERCPU_SHIFT does not match PERCPU_SIZE
 #endif
 
-.macro save_frame base
-	stp	x0, x1, [\base, #0]
-	stp	x2, x3, [\base, #16]
+/* saves x4..x30 into the frame at \base (x0-x3 saved by the caller) */
+.macro save_from4 base
 	stp	x4, x5, [\base, #32]
 	stp	x6, x7, [\base, #48]
 	stp	x8, x9, [\base, #64]
@@ -38,6 +37,12 @@
 	stp	x26, x27, [\base, #208]
 	stp	x28, x29, [\base, #224]
 	str	x30, [\base, #240]
+.endm
+
+.macro save_frame base
+	stp	x0, x1, [\base, #0]
+	stp	x2, x3, [\base, #16]
+	save_from4 \base
 .endm
 
 /* restores x\first..x30 from the frame at \base (\base must be below) */
@@ -266,20 +271,7 @@ guest_irq:
 	eret
 
 irq_slow:
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
-	str	x30, [sp, #240]
+	save_from4 sp
 	mov	w1, w0
 	mrs	x0, tpidr_el2
 	bl	arch_handle_irq
