@@ -56,5 +56,6 @@ if (times.size > 0) {
 	for (const [key, m] of rows) console.log(`| ${key} | ${modes.map((mode) => cell(m[mode])).join(' | ')} | ${cell(total(m))} |`);
 	const sum = rows.reduce((a, [, m]) => a + total(m), 0);
 	console.log(`| all | ${modes.map((mode) => cell(rows.reduce((a, [, m]) => a + (m[mode] ?? 0), 0))).join(' | ')} | ${cell(sum)} |`);
+	console.log('(system-tests runs two of these jobs side by side: "all" is machine time, more than the wall time it took)');
 }
 console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

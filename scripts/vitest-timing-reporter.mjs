@@ -31,14 +31,17 @@ export default class TimingReporter {
 	onTestRunEnd(testModules) {
 		const pkg = basename(this.root);
 		const lines = [];
+		// a file runs once per project (QEMU mode): its modules are gathered by file
+		/** file -> { ms, modes: mode -> { ms, testsMs, tests[] } } */
+		const files = new Map();
 		for (const m of testModules) {
 			const file = m.task;
 			const name = relative(this.root, file.filepath);
-			/** mode -> { ms, testsMs, tests[] } */
-			const modes = new Map();
+			if (!files.has(name)) files.set(name, { ms: 0, modes: new Map() });
+			const f = files.get(name);
 			const at = (mode) => {
-				if (!modes.has(mode)) modes.set(mode, { ms: 0, testsMs: 0, tests: [] });
-				return modes.get(mode);
+				if (!f.modes.has(mode)) f.modes.set(mode, { ms: 0, testsMs: 0, tests: [] });
+				return f.modes.get(mode);
 			};
 			for (const t of file.tasks) {
 				const mode = MODE.exec(t.name)?.[1] ?? '-';
@@ -48,8 +51,10 @@ export default class TimingReporter {
 				entry.testsMs += tests.reduce((a, x) => a + x.ms, 0);
 				entry.tests.push(...tests);
 			}
-			const fileMs = (file.result?.duration ?? 0) + (file.collectDuration ?? 0) + (file.setupDuration ?? 0);
-			for (const [mode, e] of modes) {
+			f.ms += (file.result?.duration ?? 0) + (file.collectDuration ?? 0) + (file.setupDuration ?? 0);
+		}
+		for (const [name, f] of files) {
+			for (const [mode, e] of f.modes) {
 				lines.push(`e2e-time ${pkg} ${name} ${mode} ${secs(e.ms)} s (tests ${secs(e.testsMs)} s, setup ${secs(e.ms - e.testsMs)} s)`);
 			}
 			const out = join(this.root, 'out/e2e-timing');
@@ -59,9 +64,9 @@ export default class TimingReporter {
 				`${JSON.stringify(
 					{
 						file: name,
-						seconds: secs(fileMs),
+						seconds: secs(f.ms),
 						modes: Object.fromEntries(
-							[...modes].map(([mode, e]) => [mode, { seconds: secs(e.ms), setupSeconds: secs(e.ms - e.testsMs), tests: e.tests.map((t) => ({ name: t.name, seconds: secs(t.ms), state: t.state })) }]),
+							[...f.modes].map(([mode, e]) => [mode, { seconds: secs(e.ms), setupSeconds: secs(e.ms - e.testsMs), tests: e.tests.map((t) => ({ name: t.name, seconds: secs(t.ms), state: t.state })) }]),
 						),
 					},
 					null,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CELL_PASSIVE_COMMREG, encodeConfig } from '@jailhouse/config';
 import { repoRoot, type QemuSession } from '@jailhouse/toolchain';
-import { bootWithDriver, cellFile, buildRawIoctlTool, CELLS, MODES, SYSFS, SYSTEM_CELL, testFiles } from '../src/guest.js';
+import { bootWithDriver, cellFile, buildRawIoctlTool, CELLS, hvMark, MODES, startHvLog, SYSFS, SYSTEM_CELL, testFiles, waitForHv } from '../src/guest.js';
 
 const INMATES = '/usr/share/jailhouse/inmates';
 const DEMO_CELL = `${CELLS}/qemu-arm64-inmate-demo.cell`;
@@ -54,6 +54,7 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		];
 		s = await bootWithDriver(icount, extra);
 		await s.check(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
+		await startHvLog(s);
 		poolAfterEnable = await poolUsed();
 	});
 	afterAll(() => s?.kill());
@@ -150,11 +151,12 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		await s.check('jailhouse cell start inmate-demo', 120_000);
 		await s.waitFor('uart', /shutdown-demo: alive 1 s\n/, 30_000, mark);
 
+		const hv = await hvMark(s);
 		const denied = await s.run('jailhouse cell shutdown inmate-demo 2>&1', 120_000);
 		expect(denied.status).toBe(1);
 		expect(denied.output).toMatch(/denied the shutdown request/);
 		await s.waitFor('uart', /shutdown-demo: shutdown request 1 denied/, 30_000, mark);
-		await s.waitFor('uart', /Cell "inmate-demo" denied the shutdown request/, 30_000, mark);
+		await waitForHv(s, /Cell "inmate-demo" denied the shutdown request/, 30_000, hv);
 		expect(await state('inmate-demo')).toBe('running');
 		await s.waitFor('uart', /shutdown-demo: alive \d+ s\n/, 30_000, uartMark());
 

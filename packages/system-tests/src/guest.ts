@@ -11,10 +11,19 @@ export const SYSTEM_CELL = `${CELLS}/qemu-arm64.cell`;
 export const SYSFS = '/sys/devices/jailhouse';
 
 /** QEMU modes every hypervisor test runs in: each hides bugs the other shows. */
-export const MODES = [
+export const ALL_MODES = [
 	{ mode: 'multi-threaded', icount: false },
 	{ mode: 'icount', icount: true },
 ] as const;
+
+/**
+ * The modes this test process runs. vitest.config.ts makes one project per
+ * mode (JH_QEMU_MODE) so that a file's two modes are two jobs that can run
+ * side by side; run without it (a plain `vitest run e2e/x.e2e.ts` picks the
+ * projects too), or with JH_QEMU_MODE unset, a file runs both.
+ */
+export const MODES = ALL_MODES.filter((m) => !process.env.JH_QEMU_MODE || m.mode === process.env.JH_QEMU_MODE);
+if (MODES.length === 0) throw new Error(`JH_QEMU_MODE=${process.env.JH_QEMU_MODE}: not a QEMU mode (${ALL_MODES.map((m) => m.mode).join(', ')})`);
 
 /** A reference cell config as packages/config built it (out/cells/<name>), decoded. */
 export function cellFile(name: string): CellConfig {
@@ -99,4 +108,38 @@ export async function bootWithDriver(icount: boolean, extraFiles: ExtraFile[] = 
 /** Guest seconds since boot, from /proc/uptime (the generic timer). */
 export async function uptime(s: QemuSession): Promise<number> {
 	return Number((await s.check('cut -d" " -f1 /proc/uptime')).trim());
+}
+
+const HV_LOG = '/tmp/hv-console.log';
+
+/**
+ * Starts a guest reader of /dev/jailhouse (the hypervisor console, from
+ * its start, across disable and enable) into a file, for waitForHv(). The
+ * PL011 is no place to look for a hypervisor message while an inmate
+ * prints: both write to it at once, and a hypervisor line then arrives
+ * with an inmate's characters inside it. The reader keeps the driver in
+ * use: not for tests that unload it.
+ */
+export async function startHvLog(s: QemuSession): Promise<void> {
+	await s.check(`(cat /dev/jailhouse >${HV_LOG} 2>/dev/null </dev/null &)`);
+}
+
+/** Where the hypervisor console stands now: pass it to waitForHv(). */
+export async function hvMark(s: QemuSession): Promise<number> {
+	return Number((await s.check(`stat -c %s ${HV_LOG}`)).trim());
+}
+
+/** Waits for a hypervisor message printed after `mark` (hvMark()); returns the match. */
+export async function waitForHv(s: QemuSession, pattern: RegExp, timeoutMs: number, mark: number): Promise<RegExpExecArray> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		// the driver's reader polls the ring every 100 ms
+		const text = await s.check(`tail -c +${mark + 1} ${HV_LOG}`);
+		const m = pattern.exec(text);
+		if (m) return m;
+		if (Date.now() > deadline) {
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${pattern} in the hypervisor console; since the mark it says:\n${text.split('\n').slice(-20).join('\n')}`);
+		}
+		await new Promise((r) => setTimeout(r, 300));
+	}
 }
