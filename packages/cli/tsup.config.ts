@@ -1,4 +1,23 @@
+import { readFile } from 'node:fs/promises';
+import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+
+// commander requires node:child_process when it loads, for executable
+// subcommands that this CLI does not have. On the target's Node a built-in
+// module is compiled when first loaded, about 50 ms of an emulated CPU per
+// command: commander gets a stand-in that loads the real one on first use.
+const lazyChildProcess: Plugin = {
+	name: 'lazy-child-process',
+	setup(build) {
+		build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+			const source = await readFile(args.path, 'utf8');
+			const eager = /require\((['"])(node:)?child_process\1\)/;
+			if (!eager.test(source)) throw new Error(`${args.path}: no require of child_process to make lazy (commander changed?)`);
+			const lazy = "new Proxy({}, { get(_, key) { return require('node:child_process')[key]; } })";
+			return { contents: source.replace(eager, lazy), loader: 'js' };
+		});
+	},
+};
 
 // One self-contained ESM file: it is what gets staged into
 // usr/lib/jailhouse/ on the target, where no node_modules exist except
@@ -17,6 +36,7 @@ export default defineConfig({
 	dts: false,
 	noExternal: [/^(?!koffi$|@resvg\/resvg-js$).*/],
 	external: ['koffi', '@resvg/resvg-js'],
+	esbuildPlugins: [lazyChildProcess],
 	banner: {
 		js: "import { createRequire as __jhCreateRequire } from 'node:module';\nconst require = __jhCreateRequire(import.meta.url);",
 	},

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import {
 	EM_AARCH64,
 	ET_DYN,
@@ -21,6 +21,17 @@ import {
 import { ImageError } from './errors.js';
 import { hex, range, sizeText } from './format.js';
 import { LOAD_MAP_FORMAT, LOAD_MAP_VERSION, type LoadMap, type LoadMapSegment } from './loadmap.js';
+
+// node:crypto is loaded when a hash is taken, not when the module is: on a
+// target whose Node compiles its built-in modules at start-up, importing it
+// costs every `jailhouse` command about 60 ms of an emulated CPU's time.
+const lazyRequire = createRequire(import.meta.url);
+
+/** SHA-256 of the bytes, as hex. */
+export function sha256Hex(bytes: Uint8Array): string {
+	const { createHash } = lazyRequire('node:crypto') as typeof import('node:crypto');
+	return createHash('sha256').update(bytes).digest('hex');
+}
 
 /** Large enough for any inmate or RTOS image, small enough that a stray far-away segment is caught before allocating gigabytes. */
 export const DEFAULT_MAX_IMAGE_SIZE = 256n << 20n;
@@ -232,7 +243,7 @@ export function packImage(elfBytes: Uint8Array, options: PackOptions = {}): Pack
 		entry,
 		elfEntry: elf.entry,
 		segments,
-		sha256: createHash('sha256').update(image).digest('hex'),
+		sha256: sha256Hex(image),
 	};
 	return { image, loadMap, elf };
 }

@@ -5,7 +5,6 @@
 // checked before the first ioctl: configs alone and against the system and
 // the cells already there, images against the cell's memory.
 
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkConfigSet, decodeConfig, formatRanges, type CellConfig, type SystemConfig } from '@jailhouse/config/binary';
@@ -20,6 +19,7 @@ import {
 	parseNumber,
 	type CellLayout,
 	type LoadMap,
+	sha256Hex,
 } from '@jailhouse/image';
 import { withDevice, type Device } from '../driver/device.js';
 import { checkDriverAbi } from '../driver/abi.js';
@@ -127,7 +127,7 @@ export function prepareImage(spec: string, given?: bigint): PreparedImage {
 			throw new CliError(`cannot read load map ${mapFile}: ${(e as Error).message}`);
 		}
 		const map = parseLoadMap(text, mapFile);
-		const sha = createHash('sha256').update(bytes).digest('hex');
+		const sha = sha256Hex(bytes);
 		if (map.size !== bytes.length || map.sha256 !== sha) {
 			throw new CliError(`${mapFile} does not match ${path} (size or sha256 differ): the image changed after packing; repack it with \`jailhouse image pack\``);
 		}

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { ConfigError, encodedSize, loadConfigFile } from '@jailhouse/config';
 import {
@@ -27,6 +26,7 @@ import {
 	type CellLayout,
 	type LoadMap,
 	type SystemLayout,
+	sha256Hex,
 } from '@jailhouse/image';
 import { CliError } from '../errors.js';
 
@@ -213,7 +213,7 @@ function elfInfo(path: string, bytes: Uint8Array): { text: string; json: Record<
 }
 
 function binInfo(path: string, bytes: Uint8Array): { text: string; json: Record<string, unknown> } {
-	const sha256 = createHash('sha256').update(bytes).digest('hex');
+	const sha256 = sha256Hex(bytes);
 	const lines = [`${path}: flat image, ${bytes.length} bytes, sha256 ${sha256}`];
 	const json: Record<string, unknown> = { file: path, kind: 'image', size: bytes.length, sha256 };
 	const mapFile = loadMapPath(path);

@@ -4,7 +4,11 @@
 // compressed (Debian's vmlinuz on some releases) or as an EFI zboot image
 // with a gzip payload; anything else is refused with what it looks like.
 
-import { gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+
+// node:zlib is loaded only for a compressed kernel: every other `jailhouse`
+// command would pay for compiling it at start-up on the target's Node.
+const lazyRequire = createRequire(import.meta.url);
 
 export class KernelImageError extends Error {}
 
@@ -31,6 +35,7 @@ const isGzip = (b: Buffer): boolean => b.length > 2 && b[0] === 0x1f && b[1] ===
 
 function gunzip(b: Buffer, file: string): Buffer {
 	try {
+		const { gunzipSync } = lazyRequire('node:zlib') as typeof import('node:zlib');
 		return gunzipSync(b, { maxOutputLength: MAX_IMAGE });
 	} catch (e) {
 		throw new KernelImageError(`${file}: gzip data does not unpack (${(e as Error).message}); the file is damaged or truncated`);
