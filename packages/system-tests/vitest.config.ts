@@ -1,15 +1,58 @@
 import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Each file boots QEMU (its own, in a temp folder). A file's two QEMU modes
 // are two projects, so that they are two jobs; two jobs run side by side
 // (2 cores: an icount QEMU is one thread, a multi-threaded one mostly runs
 // one busy vCPU). Forks, so that a signal reaching a worker still kills its
-// QEMU. Longest first (sequence below), so that no long file starts last.
+// QEMU.
 const project = (mode: 'icount' | 'multi-threaded', exclude: string[] = []) => ({
-	extends: true,
+	extends: true as const,
 	test: { name: mode, include: ['e2e/**/*.e2e.ts'], exclude, env: { JH_QEMU_MODE: mode } },
 });
+
+/**
+ * Seconds per job (project and file) as the test command's closing table
+ * gave them (CI, each job alone): jobs start longest first, so that the two
+ * lanes end together rather than one long job starting last. A job missing
+ * here counts as long (it starts early); the figures need not be exact.
+ */
+const EXPECTED_SECONDS: Record<string, number> = {
+	'multi-threaded:e2e/isolation.e2e.ts': 302,
+	'multi-threaded:e2e/inmate-run.e2e.ts': 259,
+	'icount:e2e/cells.e2e.ts': 240,
+	'multi-threaded:e2e/linux-cell.e2e.ts': 209,
+	'icount:e2e/inmate-run.e2e.ts': 185,
+	'icount:e2e/linux-cell.e2e.ts': 181,
+	'multi-threaded:e2e/cells.e2e.ts': 176,
+	'multi-threaded:e2e/enable.e2e.ts': 168,
+	'icount:e2e/isolation.e2e.ts': 155,
+	'icount:e2e/ivshmem-linux.e2e.ts': 144,
+	'icount:e2e/enable.e2e.ts': 134,
+	'multi-threaded:e2e/ivshmem-linux.e2e.ts': 133,
+	'icount:e2e/upstream.e2e.ts': 123,
+	'multi-threaded:e2e/upstream.e2e.ts': 100,
+	'icount:e2e/ivshmem-demo.e2e.ts': 88,
+	'multi-threaded:e2e/ivshmem-demo.e2e.ts': 78,
+	'multi-threaded:e2e/ivshmem-fw.e2e.ts': 71,
+	'icount:e2e/debian.e2e.ts': 64,
+	'multi-threaded:e2e/versions.e2e.ts': 57,
+	'icount:e2e/ivshmem-fw.e2e.ts': 55,
+	'icount:e2e/versions.e2e.ts': 49,
+	'multi-threaded:e2e/enable-errors.e2e.ts': 42,
+	'icount:e2e/enable-errors.e2e.ts': 40,
+	'icount:e2e/root-races.e2e.ts': 18,
+	'multi-threaded:e2e/root-races.e2e.ts': 17,
+};
+
+class LongestFirst extends BaseSequencer {
+	override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+		const seconds = (f: TestSpecification) => EXPECTED_SECONDS[`${f.project.name}:${relative(f.project.config.root, f.moduleId)}`] ?? 1000;
+		return [...files].sort((a, b) => seconds(b) - seconds(a));
+	}
+}
 
 export default defineConfig({
 	test: {
@@ -19,6 +62,7 @@ export default defineConfig({
 		maxWorkers: Number(process.env.JH_E2E_JOBS ?? 2),
 		minWorkers: 1,
 		fileParallelism: true,
+		sequence: { sequencer: LongestFirst },
 		testTimeout: 300_000,
 		hookTimeout: 300_000,
 		// the Debian packages have no QEMU mode of their own: once, in the icount project
