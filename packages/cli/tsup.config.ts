@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { Plugin } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 // commander requires node:child_process when it loads, for executable
 // subcommands that this CLI does not have. On the target's Node a built-in
