@@ -5,12 +5,18 @@
  * once, with arguments chosen to hurt: config addresses at page ends, in
  * device memory, in hypervisor memory, huge or unaligned ones, cell ids
  * that do not exist, wild CPU ids and info types. DISABLE is left out (it
- * must be called on every CPU and would end the test). It prints one
+ * must be called on every CPU and would end the test). The calls go in
+ * rounds of ROUND per CPU, all CPUs at once: on_each_cpu() runs them
+ * with interrupts off, and all of them in one go kept every CPU's
+ * interrupts off for over 20 s on a loaded host (an RCU stall that was
+ * the module's, not the hypervisor's). It prints one
  * line with the calls made and the results seen, then stays loaded until
  * rmmod. Never part of a product build.
  */
 #include <linux/atomic.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -19,6 +25,9 @@ static unsigned int count = 10000;
 module_param(count, uint, 0444);
 static unsigned long hv_phys = 0x7f000000;
 module_param(hv_phys, ulong, 0444);
+
+/* calls per CPU and round: well under a second with interrupts off */
+#define ROUND 50
 
 static atomic_t calls, errors, successes;
 static u8 *page_buf;
@@ -52,14 +61,14 @@ static unsigned long hostile_address(u32 r)
 	}
 }
 
-static void fuzz_cpu(void *unused)
+static void fuzz_cpu(void *arg)
 {
-	unsigned int n, per_cpu = count / num_online_cpus();
+	unsigned int n, calls_now = *(unsigned int *)arg;
 	unsigned long code, a1, a2;
 	u32 r;
 	long ret;
 
-	for (n = 0; n < per_cpu; n++) {
+	for (n = 0; n < calls_now; n++) {
 		r = get_random_u32();
 		code = 1 + r % 9;		/* 1..9: all but DISABLE */
 		if (code == 9)
@@ -82,6 +91,8 @@ static void fuzz_cpu(void *unused)
 
 static int __init jh_hcfuzz_init(void)
 {
+	unsigned int per_cpu, done, round;
+
 	page_buf = (u8 *)__get_free_pages(GFP_KERNEL, 1);
 	if (!page_buf)
 		return -ENOMEM;
@@ -89,7 +100,12 @@ static int __init jh_hcfuzz_init(void)
 	/* a plausible cell config header at the start: the checks must see it */
 	memcpy(page_buf, "JHCELL", 6);
 	*(u16 *)(page_buf + 6) = 14;
-	on_each_cpu(fuzz_cpu, NULL, 1);
+	per_cpu = count / num_online_cpus();
+	for (done = 0; done < per_cpu; done += round) {
+		round = min_t(unsigned int, per_cpu - done, ROUND);
+		on_each_cpu(fuzz_cpu, &round, 1);
+		cond_resched();
+	}
 	pr_info("jh_hcfuzz: %d hypercalls on %u CPUs: %d refused, %d answered\n",
 		atomic_read(&calls), num_online_cpus(), atomic_read(&errors),
 		atomic_read(&successes));
