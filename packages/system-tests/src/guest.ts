@@ -105,9 +105,13 @@ export async function bootWithDriver(icount: boolean, extraFiles: ExtraFile[] = 
 	return s;
 }
 
-/** Guest seconds since boot, from /proc/uptime (the generic timer). */
-export async function uptime(s: QemuSession): Promise<number> {
-	return Number((await s.check('cut -d" " -f1 /proc/uptime')).trim());
+/**
+ * Guest time since boot in centiseconds, from /proc/uptime (the generic
+ * timer), as an integer: differences of the seconds as floats are not
+ * exact (15.73 - 14.73 is 0.9999999999999996, and failed a test once).
+ */
+export async function uptimeCs(s: QemuSession): Promise<number> {
+	return Math.round(Number((await s.check('cut -d" " -f1 /proc/uptime')).trim()) * 100);
 }
 
 const HV_LOG = '/tmp/hv-console.log';
