@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QemuSession } from '@jailhouse/toolchain';
-import { bootWithDriver, MODES, SYSFS, SYSTEM_CELL, uptimeCs } from '../src/guest.js';
+import { bootWithDriver, centiseconds, MODES, SYSFS, SYSTEM_CELL, uptimeCs } from '../src/guest.js';
 
 /**
  * Issue 6: the hypervisor lifts the running Linux into the root cell and
@@ -46,7 +46,7 @@ describe.each(MODES)('enable and disable ($mode)', ({ icount }) => {
 		const [before, after] = (await s.check("cut -d' ' -f1 /proc/uptime; sleep 1; cut -d' ' -f1 /proc/uptime"))
 			.trim()
 			.split('\n')
-			.map((t) => Math.round(Number(t) * 100));
+			.map(centiseconds);
 		const elapsedCs = after! - before!;
 		expect(elapsedCs).toBeGreaterThanOrEqual(100);
 		// The margin covers the two uptime reads around the sleep.

@@ -111,7 +111,12 @@ export async function bootWithDriver(icount: boolean, extraFiles: ExtraFile[] = 
  * exact (15.73 - 14.73 is 0.9999999999999996, and failed a test once).
  */
 export async function uptimeCs(s: QemuSession): Promise<number> {
-	return Math.round(Number((await s.check('cut -d" " -f1 /proc/uptime')).trim()) * 100);
+	return centiseconds(await s.check('cut -d" " -f1 /proc/uptime'));
+}
+
+/** A /proc/uptime field ("15.73") as integer centiseconds (1573). */
+export function centiseconds(seconds: string): number {
+	return Math.round(Number(seconds.trim()) * 100);
 }
 
 const HV_LOG = '/tmp/hv-console.log';
