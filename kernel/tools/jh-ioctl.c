@@ -5,8 +5,13 @@
  *   jh-ioctl create <cell.cell>
  *   jh-ioctl load <id|name> <image> [address] ... (repeatable pairs)
  *   jh-ioctl start|destroy <id|name>
+ *   jh-ioctl create-destroy <cell.cell>...
+ *	creates each cell, destroys it if created, and checks that only the
+ *	root is left; prints "created=N refused=M" (thousands of configs in
+ *	one process: a process start is not free on an emulated CPU)
  * Built statically with the cross compiler (see kernel/README.md).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -77,6 +82,52 @@ static void parse_id(struct cell_id *cid, const char *arg)
 	}
 }
 
+static int count_cells(void)
+{
+	DIR *d = opendir("/sys/devices/jailhouse/cells");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int create_destroy(int fd, int count, char **files)
+{
+	int created = 0, refused = 0, n, id;
+
+	for (n = 0; n < count; n++) {
+		struct cell_create cc = { 0 };
+		struct cell_id cid = { 0 };
+		size_t size;
+		void *config = read_file(files[n], &size);
+
+		cc.config_address = (unsigned long)config;
+		cc.config_size = size;
+		id = ioctl(fd, JAILHOUSE_CELL_CREATE, &cc);
+		free(config);
+		if (id < 0) {
+			refused++;
+			continue;
+		}
+		created++;
+		cid.id = id;
+		if (ioctl(fd, JAILHOUSE_CELL_DESTROY, &cid) < 0)
+			printf("DESTROY FAILED %s: %s\n", files[n], strerror(errno));
+		if (count_cells() != 1) {
+			printf("LEFT OVER after %s (id %d): %d cells\n", files[n], id, count_cells());
+			break;
+		}
+	}
+	printf("created=%d refused=%d\n", created, refused);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct stat st;
@@ -90,6 +141,8 @@ int main(int argc, char **argv)
 		perror("/dev/jailhouse");
 		return 1;
 	}
+	if (!strcmp(argv[1], "create-destroy"))
+		return create_destroy(fd, argc - 2, argv + 2);
 	if (!strcmp(argv[1], "disable")) {
 		ret = ioctl(fd, JAILHOUSE_DISABLE);
 	} else if (!strcmp(argv[1], "create") && argc == 3) {
@@ -151,6 +204,6 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: jh-ioctl enable <system.cell> | disable | "
 		"create <cell.cell> | load <cell> <image> [addr]... | "
-		"start <cell> | destroy <cell>\n");
+		"start <cell> | destroy <cell> | create-destroy <cell.cell>...\n");
 	return 2;
 }

@@ -71,15 +71,15 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		expect((await s.check('echo root-alive')).trim()).toBe('root-alive');
 		expect(await state('inmate-demo')).toBe('running');
 
-		const list = await s.check('jailhouse cell list', 120_000);
+		const list = await s.check('jh cell list', 120_000);
 		expect(list).toMatch(/^1\s+inmate-demo\s+running\s+3\b/m);
-		const stats = await s.check('jailhouse cell stats inmate-demo', 120_000);
+		const stats = await s.check('jh cell stats inmate-demo', 120_000);
 		expect(stats).toMatch(/total/i);
 		expect(Number((await s.check(`cat ${SYSFS}/cells/1/statistics/vmexits_total`)).trim())).toBeGreaterThan(0);
 
-		await s.check('jailhouse cell shutdown inmate-demo', 120_000);
+		await s.check('jh cell shutdown inmate-demo', 120_000);
 		expect(await state('inmate-demo')).toBe('shut down');
-		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await s.check('jh cell destroy inmate-demo', 120_000);
 		expect(await online()).toBe('0-3');
 		expect((await s.check('taskset -c 3 echo back-on-3')).trim()).toBe('back-on-3');
 		await rootStillFine();
@@ -87,7 +87,7 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 
 	it('gic-demo: timer interrupts arrive in the cell and latencies are printed', async () => {
 		const mark = uartMark();
-		await s.check(`jailhouse cell run ${DEMO_CELL} ${INMATES}/gic-demo.bin`, 180_000);
+		await s.check(`jh cell run ${DEMO_CELL} ${INMATES}/gic-demo.bin`, 180_000);
 		const m = await s.waitFor('uart', /(?:gic-demo: latency[^\n]*\n[^]*?){10}/, 60_000, mark);
 		const lines = m[0].split('\n').filter((l) => l.includes('latency'));
 		for (const line of lines) {
@@ -97,14 +97,14 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 			expect(min).toBeLessThanOrEqual(avg);
 			expect(avg).toBeLessThanOrEqual(max);
 		}
-		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await s.check('jh cell destroy inmate-demo', 120_000);
 		await rootStillFine();
 	});
 
 	it('runs two cells at once, each on its own CPU', async () => {
 		const mark = uartMark();
-		await s.check(`jailhouse cell run ${DEMO_CELL} ${INMATES}/gic-demo.bin`, 180_000);
-		await s.check(`jailhouse cell run ${CELL2} ${INMATES}/uart-demo.bin`, 180_000);
+		await s.check(`jh cell run ${DEMO_CELL} ${INMATES}/gic-demo.bin`, 180_000);
+		await s.check(`jh cell run ${CELL2} ${INMATES}/uart-demo.bin`, 180_000);
 		// Both cells share the PL011, so their lines can interleave
 		// mid-line: look for whole lines of each after a point in time.
 		await s.waitFor('uart', /Hello from uart-demo!/, 60_000, mark);
@@ -120,14 +120,14 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		await s.check('sleep 1');
 		expect(await exits('inmate-demo')).toBeGreaterThan(before[0]!);
 		expect(await exits('inmate-2')).toBeGreaterThan(before[1]!);
-		await s.check('jailhouse cell destroy inmate-2', 120_000);
-		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await s.check('jh cell destroy inmate-2', 120_000);
+		await s.check('jh cell destroy inmate-demo', 120_000);
 		await rootStillFine();
 	});
 
 	it('bad-inmate: its cell fails, the root and the other cell carry on', async () => {
-		await s.check(`jailhouse cell run ${CELL2} ${INMATES}/uart-demo.bin`, 180_000);
-		await s.check(`jailhouse cell run ${DEMO_CELL} ${INMATES}/bad-inmate.bin`, 180_000);
+		await s.check(`jh cell run ${CELL2} ${INMATES}/uart-demo.bin`, 180_000);
+		await s.check(`jh cell run ${DEMO_CELL} ${INMATES}/bad-inmate.bin`, 180_000);
 		const id = await idOf('inmate-demo');
 		await s.check(`i=0; while [ "$(cat ${SYSFS}/cells/${id}/state)" != failed ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`);
 		expect(await state('inmate-demo')).toBe('failed');
@@ -137,22 +137,22 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		await s.waitFor('uart', /uart-demo: \d+\n/, 30_000, mark);
 		expect(await state('inmate-2')).toBe('running');
 		expect((await s.check('echo root-alive')).trim()).toBe('root-alive');
-		await s.check('jailhouse cell destroy inmate-demo', 120_000);
-		await s.check('jailhouse cell destroy inmate-2', 120_000);
+		await s.check('jh cell destroy inmate-demo', 120_000);
+		await s.check('jh cell destroy inmate-2', 120_000);
 		await rootStillFine();
 	});
 
 	it('an inmate may deny its shutdown: the cell runs on until it approves (ELF loaded directly)', async () => {
 		const mark = uartMark();
 		// the reference cells have passive comm regions (as upstream's): nobody is asked
-		await s.check('jailhouse cell create /test/active-demo.cell', 120_000);
-		const loaded = await s.check('jailhouse cell load inmate-demo /test/shutdown-demo.elf', 120_000);
+		await s.check('jh cell create /test/active-demo.cell', 120_000);
+		const loaded = await s.check('jh cell load inmate-demo /test/shutdown-demo.elf', 120_000);
 		expect(loaded).toMatch(/loaded 1 image/);
-		await s.check('jailhouse cell start inmate-demo', 120_000);
+		await s.check('jh cell start inmate-demo', 120_000);
 		await s.waitFor('uart', /shutdown-demo: alive 1 s\n/, 30_000, mark);
 
 		const hv = await hvMark(s);
-		const denied = await s.run('jailhouse cell shutdown inmate-demo 2>&1', 120_000);
+		const denied = await s.run('jh cell shutdown inmate-demo 2>&1', 120_000);
 		expect(denied.status).toBe(1);
 		expect(denied.output).toMatch(/denied the shutdown request/);
 		await s.waitFor('uart', /shutdown-demo: shutdown request 1 denied/, 30_000, mark);
@@ -161,7 +161,7 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		await s.waitFor('uart', /shutdown-demo: alive \d+ s\n/, 30_000, uartMark());
 
 		// destroy asks again; this time the inmate approves
-		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await s.check('jh cell destroy inmate-demo', 120_000);
 		await s.waitFor('uart', /shutdown-demo: shutdown request 2 approved/, 30_000, mark);
 		await rootStillFine();
 	});
@@ -183,33 +183,33 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 	});
 
 	it('refuses a cell with RAM the root does not own: in the CLI, and in the hypervisor when the check is bypassed', async () => {
-		const cli = await s.run('jailhouse cell create /test/unowned.cell', 120_000);
+		const cli = await s.run('jh cell create /test/unowned.cell', 120_000);
 		expect(cli.status).not.toBe(0);
 		expect(cli.output).toMatch(/not owned by the root cell/);
-		const raw = await s.run('jailhouse cell create --no-check /test/unowned.cell', 120_000);
+		const raw = await s.run('jh cell create --no-check /test/unowned.cell', 120_000);
 		expect(raw.status).not.toBe(0);
 		await rootStillFine();
 	});
 
 	it('refuses a cell that takes another cell\'s RAM: in the CLI, and in the hypervisor through a raw ioctl', async () => {
-		await s.check(`jailhouse cell create ${DEMO_CELL}`, 120_000);
-		const cli = await s.run('jailhouse cell create /test/stealing.cell', 120_000);
+		await s.check(`jh cell create ${DEMO_CELL}`, 120_000);
+		const cli = await s.run('jh cell create /test/stealing.cell', 120_000);
 		expect(cli.status).not.toBe(0);
 		const raw = await s.run('jh-ioctl create /test/stealing.cell', 60_000);
 		expect(raw.status).not.toBe(0);
 		expect(raw.output).toMatch(/errno/);
 		expect(await cellIds()).toEqual(['0', '1']);
 		expect(await online()).toBe('0-2');
-		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await s.check('jh cell destroy inmate-demo', 120_000);
 		await rootStillFine();
 	});
 
 	it('smp-demo in inmate-smp: both CPUs count with atomics and a spinlock, MMU and caches on; destroy gives CPUs 2-3 back', async () => {
 		const mark = uartMark();
-		await s.check(`jailhouse cell create ${SMP_CELL}`, 120_000);
+		await s.check(`jh cell create ${SMP_CELL}`, 120_000);
 		expect(await online()).toBe('0-1');
-		await s.check(`jailhouse cell load inmate-smp ${INMATES}/smp-demo.bin -s "n=50000" -a 0x1000`, 120_000);
-		await s.check('jailhouse cell start inmate-smp', 120_000);
+		await s.check(`jh cell load inmate-smp ${INMATES}/smp-demo.bin -s "n=50000" -a 0x1000`, 120_000);
+		await s.check('jh cell start inmate-smp', 120_000);
 		const m = await s.waitFor('uart', /smp-demo: atomic counter (\d+), locked counter (\d+), expected (\d+) \((\d+) CPUs x 50000\): (\w+)\n/, 180_000, mark);
 		const log = s.console('uart').slice(mark);
 		console.log(`[${icount ? 'icount' : 'multi-threaded'}] ${log.split('\n').filter((l) => l.startsWith('smp-demo:')).join('\n')}`);
@@ -226,14 +226,14 @@ describe.each(MODES)('cells ($mode)', ({ icount }) => {
 		);
 		expect(await state('inmate-smp')).toBe('running');
 		expect((await s.check(`cat ${SYSFS}/cells/${await idOf('inmate-smp')}/cpus_assigned_list`)).trim()).toBe('2-3');
-		await s.check('jailhouse cell destroy inmate-smp', 120_000);
+		await s.check('jh cell destroy inmate-smp', 120_000);
 		expect(await online()).toBe('0-3');
 		for (const cpu of [2, 3]) expect((await s.check(`taskset -c ${cpu} echo back-on-${cpu}`)).trim()).toBe(`back-on-${cpu}`);
 		await rootStillFine();
 	});
 
 	it('disables with the machine whole again, and powers off', async () => {
-		await s.check('jailhouse disable', 120_000);
+		await s.check('jh disable', 120_000);
 		expect(await online()).toBe('0-3');
 		await s.powerOff();
 	});

@@ -52,7 +52,7 @@ describe.each(MODES)('enable refuses bad configs and leaves Linux alone ($mode)'
 		['hvmem-in-linux.cell', /overlap/i],
 		['root-overlaps-hv.cell', /overlap/i],
 	])('the CLI refuses %s before the driver sees it', async (file, reason) => {
-		const r = await s.run(`jailhouse enable /test/${file}`, 120_000);
+		const r = await s.run(`jh enable /test/${file}`, 120_000);
 		expect(r.status).not.toBe(0);
 		expect(r.output).toMatch(reason);
 		expect(r.output).not.toMatch(/\n\s+at /); // no stack trace
@@ -75,10 +75,10 @@ describe.each(MODES)('enable refuses bad configs and leaves Linux alone ($mode)'
 
 	it('still enables with the good config afterwards', async () => {
 		await s.check(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
-		const again = await s.run(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
+		const again = await s.run(`jh enable ${SYSTEM_CELL}`, 120_000);
 		expect(again.status).not.toBe(0);
 		expect(again.output).toMatch(/already enabled/i);
-		await s.check('jailhouse disable', 120_000);
+		await s.check('jh disable', 120_000);
 		await s.powerOff();
 	});
 });

@@ -28,6 +28,19 @@ describe.each(MODES)('enable and disable ($mode)', ({ icount }) => {
 		expect(out).toMatch(/Initializing Jailhouse hypervisor/);
 	});
 
+	// The other suites run most commands through `jh` (src/guest.ts,
+	// CLI_SERVER_FILES): it must answer exactly as the binary does.
+	it('jh answers as the jailhouse binary does: same output and exit code, success and error', async () => {
+		for (const args of ['cell list', 'cell create /nonexistent.cell', 'frobnicate']) {
+			const bin = await s.run(`jailhouse ${args}`, 120_000);
+			const jh = await s.run(`jh ${args}`, 120_000);
+			expect(jh, args).toEqual(bin);
+		}
+		// relative paths resolve in the caller's directory
+		const rel = await s.run(`cd ${SYSTEM_CELL.replace(/\/[^/]*$/, '')} && jh config check ${SYSTEM_CELL.replace(/^.*\//, '')}`, 120_000);
+		expect(rel.status, rel.output).toBe(0);
+	});
+
 	it('keeps all four CPUs online and running work', async () => {
 		expect((await s.check('cat /sys/devices/system/cpu/online')).trim()).toBe('0-3');
 		const out = await s.check(
@@ -81,7 +94,7 @@ describe.each(MODES)('enable and disable ($mode)', ({ icount }) => {
 	});
 
 	it('disables, and Linux is still fine', async () => {
-		const r = await s.run('jailhouse disable', 120_000);
+		const r = await s.run('jh disable', 120_000);
 		expect(r.status, r.output).toBe(0);
 		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('0');
 		expect((await s.check('cat /sys/devices/system/cpu/online')).trim()).toBe('0-3');
@@ -96,7 +109,7 @@ describe.each(MODES)('enable and disable ($mode)', ({ icount }) => {
 	// the log, so a slow run can be told from a stuck one.
 	it('enables and disables 10 times in a row', async () => {
 		const out = await s.check(
-			`i=0; while [ $i -lt 10 ]; do echo "cycle $i at $(cut -d' ' -f1 /proc/uptime) s"; jailhouse enable ${SYSTEM_CELL} || exit 1; jailhouse disable || exit 2; i=$((i+1)); done; echo cycles=$i`,
+			`i=0; while [ $i -lt 10 ]; do echo "cycle $i at $(cut -d' ' -f1 /proc/uptime) s"; jh enable ${SYSTEM_CELL} || exit 1; jh disable || exit 2; i=$((i+1)); done; echo cycles=$i`,
 			600_000,
 		);
 		console.log(out.trim());
@@ -105,13 +118,13 @@ describe.each(MODES)('enable and disable ($mode)', ({ icount }) => {
 	}, 660_000);
 
 	it('disables cleanly when the driver is unloaded while enabled', async () => {
-		await s.check(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
+		await s.check(`jh enable ${SYSTEM_CELL}`, 120_000);
 		await s.check('rmmod jailhouse');
 		expect(await s.check('dmesg | tail -n 20')).toMatch(/jailhouse: .*disabled/i);
 		expect((await s.check('nproc')).trim()).toBe('4');
 		await s.check('insmod /usr/lib/modules/$(uname -r)/extra/jailhouse.ko');
-		await s.check(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
-		await s.check('jailhouse disable', 120_000);
+		await s.check(`jh enable ${SYSTEM_CELL}`, 120_000);
+		await s.check('jh disable', 120_000);
 	});
 
 	it('powers off cleanly', async () => {

@@ -529,7 +529,7 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 			'bad-bdf.cell': /pciDevices\[1\]\.bdf: PCI device 0001:00:00\.0 uses the same BDF as pciDevices\[0\]/,
 			'bad-lacks.cell': /the R\/W section of .* both ends must share the same memory/,
 		};
-		const r = await s.run(Object.keys(want).map((f) => `echo "== ${f}"; jailhouse config check /test/system-ivshmem.cell /test/${f}; echo "rc=$?"`).join('; '), 300_000);
+		const r = await s.run(Object.keys(want).map((f) => `echo "== ${f}"; jh config check /test/system-ivshmem.cell /test/${f}; echo "rc=$?"`).join('; '), 300_000);
 		const parts = r.output.split(/^== /m).slice(1);
 		expect(parts.map((p) => p.split('\n')[0])).toEqual(Object.keys(want));
 		for (const p of parts) {
@@ -538,6 +538,6 @@ describe.each(MODES)('ivshmem in the hypervisor ($mode)', ({ icount }) => {
 			expect(p, p).toMatch(want[file]!);
 		}
 		// and the reference set passes
-		expect(await s.check(`jailhouse config check /test/system-ivshmem.cell /test/demo-ivshmem.cell /test/inmate-2.cell`, 120_000)).not.toMatch(/error/i);
+		expect(await s.check(`jh config check /test/system-ivshmem.cell /test/demo-ivshmem.cell /test/inmate-2.cell`, 120_000)).not.toMatch(/error/i);
 	});
 });

@@ -142,7 +142,7 @@ describe.each(MODES)('ivshmem in the root Linux ($mode)', ({ icount }) => {
 		await s.check(`rm -f /tmp/wait.out; (jh-uio-test wait /dev/${uio} 1 600000 > /tmp/wait.out 2>&1 &)`);
 		await waitOutput(s, '/tmp/wait.out', /waiting/);
 		let mark = s.console('uart').length;
-		await s.check(`jailhouse cell create ${DEMO_CELL}`, 120_000);
+		await s.check(`jh cell create ${DEMO_CELL}`, 120_000);
 		await s.check('jh-ioctl load inmate-demo /test/ivshmem-fw.bin 0 && jh-ioctl start inmate-demo', 60_000);
 		await s.waitFor('uart', /ivshmem-fw: peer 1 ready/, 60_000, mark);
 		// the inmate (peer 1) sends the root three edges on its INTx before it
@@ -160,7 +160,7 @@ describe.each(MODES)('ivshmem in the root Linux ($mode)', ({ icount }) => {
 		await waitOutput(s, '/tmp/wait.out', /^interrupts: 1$/m);
 		await s.check(`rm -f /tmp/wait.out; (jh-uio-test wait /dev/${uio} 1 600000 > /tmp/wait.out 2>&1 &)`);
 		await waitOutput(s, '/tmp/wait.out', /waiting/);
-		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await s.check('jh cell destroy inmate-demo', 120_000);
 		await waitOutput(s, '/tmp/wait.out', /^interrupts: 1$/m, undefined, 60_000);
 		expect(await s.check(`jh-uio-test info /dev/${uio}`)).toMatch(/^state1: 0$/m);
 	});
@@ -188,7 +188,7 @@ describe.each(MODES)('ivshmem in the root Linux ($mode)', ({ icount }) => {
 		const uio = await uioOf(DEV);
 		await s.check(`rm -f /tmp/go; (jh-uio-test hold /dev/${uio} /tmp/go > /tmp/hold.out 2>&1 &)`);
 		await waitOutput(s, '/tmp/hold.out', /holding/);
-		const r = await s.run('jailhouse disable', 120_000);
+		const r = await s.run('jh disable', 120_000);
 		expect(r.status, r.output).toBe(0);
 		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('0');
 		expect(await pciList()).toBe(baseline);
@@ -205,11 +205,11 @@ describe.each(MODES)('ivshmem in the root Linux ($mode)', ({ icount }) => {
 
 	it('enables and disables 5 times: the bus comes and goes, the root\'s PCI devices stay as they were', async () => {
 		for (let i = 0; i < 5; i++) {
-			const r = await s.run(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
+			const r = await s.run(`jh enable ${SYSTEM_CELL}`, 120_000);
 			expect(r.status, r.output).toBe(0);
 			expect(await pciList()).toMatch(/^0001:00:00\.0$/m);
 			expect(await uioOf(DEV)).toMatch(/^uio\d+$/);
-			const d = await s.run('jailhouse disable', 120_000);
+			const d = await s.run('jh disable', 120_000);
 			expect(d.status, d.output).toBe(0);
 			expect(await pciList()).toBe(baseline);
 		}
@@ -218,7 +218,7 @@ describe.each(MODES)('ivshmem in the root Linux ($mode)', ({ icount }) => {
 	});
 
 	it('rmmod uio_ivshmem while a program holds the device is refused; it unbinds when closed', async () => {
-		await s.check(`jailhouse enable ${SYSTEM_CELL}`, 120_000);
+		await s.check(`jh enable ${SYSTEM_CELL}`, 120_000);
 		const uio = await uioOf(DEV);
 		await s.check(`rm -f /tmp/go; (jh-uio-test hold /dev/${uio} /tmp/go > /tmp/hold.out 2>&1 &)`);
 		await waitOutput(s, '/tmp/hold.out', /holding/);
@@ -231,7 +231,7 @@ describe.each(MODES)('ivshmem in the root Linux ($mode)', ({ icount }) => {
 		expect((await s.run(`readlink ${PCI}/${DEV}/driver`)).status).not.toBe(0);
 		await s.check(`insmod ${UIO_KO}`);
 		expect(await uioOf(DEV)).toMatch(/^uio\d+$/);
-		const d = await s.run('jailhouse disable', 120_000);
+		const d = await s.run('jh disable', 120_000);
 		expect(d.status, d.output).toBe(0);
 		expect(await pciList()).toBe(baseline);
 	});

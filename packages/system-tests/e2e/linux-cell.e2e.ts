@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bootRootCell, repoRoot, type QemuSession } from '@jailhouse/toolchain';
-import { buildGuestTool, MODES, SYSFS, SYSTEM_CELL } from '../src/guest.js';
+import { buildGuestTool, CLI_SERVER_FILES, MODES, SYSFS, SYSTEM_CELL } from '../src/guest.js';
 import { bootLinuxCell, cellCheck, CELL_RAM, GUEST_INITRD, GUEST_KERNEL, LINUX_DEMO, LINUX_DEMO_CELL, LINUX_LOADER, linuxCellFiles, startLinuxCell, waitForCellPrompt } from '../src/linux-cell.js';
 
 /** bench/guest/jh-clock.c, static for arm64: the virtual counter, common to the root and the cell. */
@@ -35,7 +35,7 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 	const cellState = async () => (await s.check(`cat ${SYSFS}/cells/${await cellId()}/state`)).trim();
 	/** Destroys the cell and checks that the root has everything back. */
 	const destroyAndCheck = async () => {
-		await s.check(`jailhouse cell destroy ${LINUX_DEMO}`, 120_000);
+		await s.check(`jh cell destroy ${LINUX_DEMO}`, 120_000);
 		expect(await cells()).toEqual(['0']);
 		expect(await online()).toBe('0-3');
 		expect(await poolUsed()).toBe(poolAfterEnable);
@@ -73,6 +73,7 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 			earlycon: true,
 			uartInput: true,
 			extraFiles: [
+				...CLI_SERVER_FILES,
 				...cell.files,
 				{ hostPath: jhClock, guestPath: '/usr/bin/jh-clock', mode: 0o755 },
 				{ hostPath: buildGuestTool('jh-uio-test'), guestPath: '/usr/bin/jh-uio-test', mode: 0o755 },
@@ -85,7 +86,7 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 	afterAll(() => s?.kill());
 	// a test that failed half-way leaves no cell behind for the next one
 	afterEach(async (ctx) => {
-		if (ctx.task.result?.state === 'fail' && s?.running && (await cells()).length > 1) await s.run(`jailhouse cell destroy ${LINUX_DEMO}`, 120_000);
+		if (ctx.task.result?.state === 'fail' && s?.running && (await cells()).length > 1) await s.run(`jh cell destroy ${LINUX_DEMO}`, 120_000);
 	});
 
 	it('generates the device tree from the configs: --write-dts in the guest compiles with dtc and holds the cell\'s resources only', async () => {
@@ -166,9 +167,9 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 	});
 
 	it('shows the cell in `cell list` and `cell stats`', async () => {
-		const list = await s.check('jailhouse cell list', 120_000);
+		const list = await s.check('jh cell list', 120_000);
 		expect(list).toMatch(new RegExp(`^${await cellId()}\\s+${LINUX_DEMO}\\s+running\\s+2[-,]3\\b`, 'm'));
-		const stats = await s.check(`jailhouse cell stats ${LINUX_DEMO}`, 120_000);
+		const stats = await s.check(`jh cell stats ${LINUX_DEMO}`, 120_000);
 		console.log(`linux-cell (${mode}): \`jailhouse cell stats ${LINUX_DEMO}\` after the boot:\n${stats}`);
 		const total = Number(/^\s*vmexits_total\s+(\d+)/m.exec(stats)?.[1]);
 		expect(total).toBeGreaterThan(0);
@@ -221,8 +222,8 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 
 	it('the linux-loader refuses missing or garbled parameters with a line on the PL011 and never jumps', async () => {
 		// run alone (-t), the cell of the first test is still there
-		if ((await cells()).length > 1) await s.check(`jailhouse cell destroy ${LINUX_DEMO}`, 120_000);
-		await s.check(`jailhouse cell create ${LINUX_DEMO_CELL}`, 120_000);
+		if ((await cells()).length > 1) await s.check(`jh cell destroy ${LINUX_DEMO}`, 120_000);
+		await s.check(`jh cell create ${LINUX_DEMO_CELL}`, 120_000);
 		const kernel = CELL_RAM.start + 0x200000;
 		const dtb = CELL_RAM.start;
 		const cases: [string, RegExp][] = [
@@ -232,9 +233,9 @@ describe.each(MODES)('linux-cell ($mode)', ({ mode, icount }) => {
 			[`kernel=${hex(dtb + 0x1000)} dtb=${hex(dtb)}`, /linux-loader: no arm64 Image .* at the kernel address .*; stopped\n/],
 		];
 		for (const [params, line] of cases) {
-			await s.check(`jailhouse cell load ${LINUX_DEMO} ${LINUX_LOADER} -a 0 -s "${params}" -a 0x1000`, 120_000);
+			await s.check(`jh cell load ${LINUX_DEMO} ${LINUX_LOADER} -a 0 -s "${params}" -a 0x1000`, 120_000);
 			const mark = s.console('uart').length;
-			await s.check(`jailhouse cell start ${LINUX_DEMO}`, 120_000);
+			await s.check(`jh cell start ${LINUX_DEMO}`, 120_000);
 			await s.waitFor('uart', line, 60_000, mark);
 			// stopped in its wfi loop: still running, nothing booted, nothing failed
 			expect(await cellState()).toBe('running');

@@ -73,54 +73,54 @@ describe.each(MODES)('upstream compatibility ($mode)', ({ icount }) => {
 	});
 
 	it('config check accepts the upstream-style set (upstream syntax: SYSCONFIG CELLCONFIG...)', async () => {
-		const out = await s.check('jailhouse config check /test/qemu-arm64.cell /test/qemu-arm64-inmate-demo.cell', 180_000);
+		const out = await s.check('jh config check /test/qemu-arm64.cell /test/qemu-arm64-inmate-demo.cell', 180_000);
 		expect(out).toMatch(/^ok: .*checked as a set/m);
 	});
 
 	it('enables with the upstream-style system config (zeroed root header, zero-size region)', async () => {
 		const mark = uartMark();
-		await s.check('jailhouse enable /test/qemu-arm64.cell', 120_000);
+		await s.check('jh enable /test/qemu-arm64.cell', 120_000);
 		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('1');
 		expect((await s.check(`cat ${SYSFS}/cells/0/name`)).trim()).toBe('qemu-arm64');
 		expect(s.console('uart').slice(mark)).not.toMatch(/ERROR/);
 	});
 
 	it("runs uart-demo loaded with upstream's syntax: raw image at 0, -s command line at -a 0x1000", async () => {
-		await s.check('jailhouse cell create /test/qemu-arm64-inmate-demo.cell', 120_000);
+		await s.check('jh cell create /test/qemu-arm64-inmate-demo.cell', 120_000);
 		expect(await state(1)).toBe('shut down');
 
 		// a raw image that cannot fit at 0: refused before anything is loaded
-		const big = await s.run('jailhouse cell load inmate-demo /test/too-big.bin', 120_000);
+		const big = await s.run('jh cell load inmate-demo /test/too-big.bin', 120_000);
 		expect(big.status).toBe(1);
 		expect(big.output).toMatch(/too-big\.bin \(no address given, so it goes to 0x0 as upstream loads it; give -a <address> or @<address>\): image does not fit/);
 
 		const mark = uartMark();
-		await s.check('jailhouse cell load inmate-demo /test/uart-demo.bin -s "name=upstream-param interval-ms=200 count=3" -a 0x1000', 120_000);
-		await s.check('jailhouse cell start inmate-demo', 120_000);
+		await s.check('jh cell load inmate-demo /test/uart-demo.bin -s "name=upstream-param interval-ms=200 count=3" -a 0x1000', 120_000);
+		await s.check('jh cell start inmate-demo', 120_000);
 		await s.waitFor('uart', /uart-demo: name=upstream-param interval-ms=200 count=3 \(command line "name=upstream-param interval-ms=200 count=3"\)\n/, 60_000, mark);
 		await s.waitFor('uart', /upstream-param: 1\nupstream-param: 2\nupstream-param: 3\nupstream-param: done\n/, 60_000, mark);
 		expect(await state(1)).toBe('running');
 
-		const list = await s.check('jailhouse cell list', 120_000);
+		const list = await s.check('jh cell list', 120_000);
 		expect(list).toMatch(/^ID\s+Name\s+State\s+Assigned CPUs\s+Failed CPUs$/m);
 		expect(list).toMatch(/^1\s+inmate-demo\s+running\s+1\s*$/m);
-		const stats = await s.check('jailhouse cell stats --name inmate-demo', 120_000);
+		const stats = await s.check('jh cell stats --name inmate-demo', 120_000);
 		expect(stats).toMatch(/^\s+vmexits_total\s+\d+/m);
 		expect(stats).toMatch(/^\s+vmexits_hypercall\s+\d+/m);
 	});
 
 	it('shutdown, load and start by id and by --name, with --address/--string', async () => {
-		await s.check('jailhouse cell shutdown 1', 120_000);
+		await s.check('jh cell shutdown 1', 120_000);
 		expect(await state(1)).toBe('shut down');
 		const mark = uartMark();
 		await s.check('jailhouse cell load --name inmate-demo /test/uart-demo.bin --address 0 --string "name=second count=2 interval-ms=100" --address 0x1000', 120_000);
-		await s.check('jailhouse cell start 1', 120_000);
+		await s.check('jh cell start 1', 120_000);
 		await s.waitFor('uart', /second: 1\nsecond: 2\nsecond: done\n/, 60_000, mark);
-		const cons = await s.check('jailhouse console', 120_000);
+		const cons = await s.check('jh console', 120_000);
 		expect(cons).toMatch(/Started cell "inmate-demo"/);
-		await s.check('jailhouse cell destroy inmate-demo', 120_000);
+		await s.check('jh cell destroy inmate-demo', 120_000);
 		expect((await s.check('cat /sys/devices/system/cpu/online')).trim()).toBe('0-3');
-		await s.check('jailhouse disable', 120_000);
+		await s.check('jh disable', 120_000);
 		expect((await s.check(`cat ${SYSFS}/enabled`)).trim()).toBe('0');
 		await s.powerOff();
 	});

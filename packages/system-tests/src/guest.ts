@@ -82,6 +82,18 @@ export function testFiles(files: Record<string, Uint8Array>): ExtraFile[] {
 	});
 }
 
+/**
+ * `jh ARGS` in the guest: `jailhouse ARGS` run by one long-lived Node
+ * process (guest/jh, guest/cli-server.mjs). For tests that run many
+ * commands and are not about the CLI's start, which costs half a second of
+ * guest time per command under -icount; the parsing, checks, output and
+ * exit code are the CLI's own. Every boot through bootWithDriver() has it.
+ */
+export const CLI_SERVER_FILES: ExtraFile[] = [
+	{ hostPath: join(repoRoot(), 'packages/system-tests/guest/jh'), guestPath: '/usr/bin/jh', mode: 0o755 },
+	{ hostPath: join(repoRoot(), 'packages/system-tests/guest/cli-server.mjs'), guestPath: '/test/cli-server.mjs' },
+];
+
 /** A test's changes to the machine the root cell boots on. */
 export interface DriverBootOptions {
 	profile?: QemuProfile;
@@ -99,7 +111,7 @@ export interface DriverBootOptions {
  * the failure report rather than three empty consoles.
  */
 export async function bootWithDriver(icount: boolean, extraFiles: ExtraFile[] = [], o: DriverBootOptions = {}): Promise<QemuSession> {
-	const s = await bootRootCell({ icount, earlycon: true, extraFiles: [...extraFiles, ...(o.extraFiles ?? [])], profile: o.profile, extraArgs: o.extraArgs });
+	const s = await bootRootCell({ icount, earlycon: true, extraFiles: [...CLI_SERVER_FILES, ...extraFiles, ...(o.extraFiles ?? [])], profile: o.profile, extraArgs: o.extraArgs });
 	for (const m of o.modules ?? []) await s.check(`insmod ${m}`);
 	await s.check('insmod /usr/lib/modules/$(uname -r)/extra/jailhouse.ko');
 	return s;

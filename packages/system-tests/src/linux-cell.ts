@@ -83,7 +83,7 @@ export async function startLinuxCell(s: QemuSession, o: { clock?: boolean; args?
 	await s.check(`cat ${CELL_INITRAMFS} ${GUEST_EXTRA} > ${GUEST_INITRD}`);
 	const mark = s.console('uart').length;
 	const out = await s.check(
-		`${o.clock ? 'jh-clock now && ' : ''}jailhouse cell linux ${LINUX_DEMO_CELL} ${GUEST_KERNEL} -i ${GUEST_INITRD}${o.args ? ` ${o.args}` : ''}`,
+		`${o.clock ? 'jh-clock now && ' : ''}jh cell linux ${LINUX_DEMO_CELL} ${GUEST_KERNEL} -i ${GUEST_INITRD}${o.args ? ` ${o.args}` : ''}`,
 		300_000,
 	);
 	const clock = /jh-clock now \d+ (\d+) \d+/.exec(out);
