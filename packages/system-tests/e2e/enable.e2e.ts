@@ -103,10 +103,9 @@ describe.each(MODES)('enable and disable ($mode)', ({ icount }) => {
 		expect((await uptimeCs(s)) - before).toBeGreaterThanOrEqual(100);
 	});
 
-	// Twenty CLI runs: on the emulated CPUs each is mostly Node's start-up
-	// (about 5 s of 8-10 s, multi-threaded QEMU), so the test gets the time
-	// its one shell command is given. Guest uptime before each step goes to
-	// the log, so a slow run can be told from a stuck one.
+	// Twenty CLI commands through jh (one guest Node process: the subject
+	// is the enable/disable cycle, not the CLI's start). Guest uptime before
+	// each cycle goes to the log, so a slow run can be told from a stuck one.
 	it('enables and disables 10 times in a row', async () => {
 		const out = await s.check(
 			`i=0; while [ $i -lt 10 ]; do echo "cycle $i at $(cut -d' ' -f1 /proc/uptime) s"; jh enable ${SYSTEM_CELL} || exit 1; jh disable || exit 2; i=$((i+1)); done; echo cycles=$i`,
