@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: BSD-2-Clause
 import { defineConfig } from 'vitest/config';
+import { unitTestOptions } from '../scripts/test-timeouts.mjs';
 
 export default defineConfig({
 	test: {
 		include: ['test/**/*.test.ts'],
 		pool: 'forks',
-		testTimeout: 120_000,
+		...unitTestOptions,
 	},
 });

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBare } from '../src/run-bare.js';
+import { childTimeoutMs, PIPELINE_TIMEOUT_MS } from '../../scripts/test-timeouts.mjs';
 
 const bare = (name: string): string => fileURLToPath(new URL(`../out/bare/${name}.elf`, import.meta.url));
 
@@ -28,26 +29,26 @@ function latencies(output: string): Latency[] {
 	}));
 }
 
-describe('bare demos on QEMU virt', () => {
+describe('bare demos on QEMU virt', { timeout: PIPELINE_TIMEOUT_MS }, () => {
 	it('has the demos built (run the package build first)', () => {
 		for (const d of ['uart-demo', 'gic-demo', 'bad-inmate', 'smp-demo']) expect(existsSync(bare(d)), bare(d)).toBe(true);
 	});
 
 	it('uart-demo greets and counts', async () => {
-		const r = await runBare({ elf: bare('uart-demo'), until: /uart-demo: 3\n/, timeoutMs: 60_000 });
+		const r = await runBare({ elf: bare('uart-demo'), until: /uart-demo: 3\n/, timeoutMs: childTimeoutMs(PIPELINE_TIMEOUT_MS) });
 		expect(r.reason).toBe('matched');
 		expect(r.output).toMatch(/^Hello from uart-demo! \(bare target, console PL011 @ 0x9000000, timer 62500000 Hz\)\nuart-demo: 1\nuart-demo: 2\nuart-demo: 3\n/);
 	});
 
 	it('uart-demo also runs when QEMU starts it at EL2', async () => {
-		const r = await runBare({ elf: bare('uart-demo'), el2: true, until: /uart-demo: 2\n/, timeoutMs: 60_000 });
+		const r = await runBare({ elf: bare('uart-demo'), el2: true, until: /uart-demo: 2\n/, timeoutMs: childTimeoutMs(PIPELINE_TIMEOUT_MS) });
 		expect(r.reason).toBe('matched');
 	});
 
 	it('gic-demo: >= 20 latency lines, min <= avg <= max, the same figures run to run', async () => {
 		const runs = [];
 		for (let i = 0; i < 2; i++) {
-			const r = await runBare({ elf: bare('gic-demo'), until: (out) => latencies(out).length >= 25, timeoutMs: 60_000 });
+			const r = await runBare({ elf: bare('gic-demo'), until: (out) => latencies(out).length >= 25, timeoutMs: childTimeoutMs(PIPELINE_TIMEOUT_MS) });
 			expect(r.reason).toBe('matched');
 			const l = latencies(r.output).slice(0, 25);
 			expect(l.length).toBe(25);
@@ -64,7 +65,7 @@ describe('bare demos on QEMU virt', () => {
 	});
 
 	it('bad-inmate gets a readable exception report', async () => {
-		const r = await runBare({ elf: bare('bad-inmate'), until: /CPU halted/, timeoutMs: 60_000 });
+		const r = await runBare({ elf: bare('bad-inmate'), until: /CPU halted/, timeoutMs: childTimeoutMs(PIPELINE_TIMEOUT_MS) });
 		expect(r.reason).toBe('matched');
 		expect(r.output).toMatch(/UNEXPECTED EXCEPTION: synchronous \(EL1\)/);
 		expect(r.output).toMatch(/cause: data abort \(EC 0x25/);
@@ -73,7 +74,7 @@ describe('bare demos on QEMU virt', () => {
 	});
 	it('smp-demo: 2 CPUs with the MMU on count with atomics and a spinlock to 2 x n; stage 1 as documented', async () => {
 		for (const el2 of [false, true]) {
-			const r = await runBare({ elf: bare('smp-demo'), cpus: 2, el2, until: /expected \d+ .*\n/, timeoutMs: 120_000 });
+			const r = await runBare({ elf: bare('smp-demo'), cpus: 2, el2, until: /expected \d+ .*\n/, timeoutMs: childTimeoutMs(PIPELINE_TIMEOUT_MS) });
 			expect(r.reason, r.output).toBe('matched');
 			// SCTLR_EL1.M, C, I; MAIR_EL1 attr0 normal WB, attr1 device-nGnRE, attr2 normal NC
 			expect(r.output).toMatch(/SCTLR_EL1 0x[0-9a-f]+ \(M 1 C 1 I 1\), MAIR_EL1 0x4404ff, /);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands, commandTree, docsDate, generateDocs, roffEscape, type CommandDoc } from '../src/docs/index.js';
+import { PIPELINE_TIMEOUT_MS } from '../../../scripts/test-timeouts.mjs';
 
 let tree: CommandDoc;
 let out: string;
@@ -98,7 +99,7 @@ describe('bash completion', () => {
 			expect(complete(`${prefix} -`), prefix).toEqual(flags.sort());
 		}
 		// two bash runs per command (about 90 of them): a minute and more on a loaded 2-core machine
-	}, 300_000);
+	}, PIPELINE_TIMEOUT_MS);
 
 	it('completes a prefix, and files where a command takes them', () => {
 		expect(complete('jailhouse ce')).toEqual(['cell']);

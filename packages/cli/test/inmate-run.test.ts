@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { childTimeoutMs, PIPELINE_TIMEOUT_MS } from '../../../scripts/test-timeouts.mjs';
 
 const bin = fileURLToPath(new URL('../bin/jailhouse.js', import.meta.url));
 const cells = fileURLToPath(new URL('../../config/out/cells/', import.meta.url));
@@ -18,7 +19,7 @@ const work = mkdtempSync(join(tmpdir(), 'jailhouse-inmate-run-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function jailhouse(...args: string[]) {
-	return spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+	return spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', timeout: childTimeoutMs(PIPELINE_TIMEOUT_MS) });
 }
 
 function expectRefused(r: ReturnType<typeof jailhouse>, re: RegExp) {
@@ -28,7 +29,7 @@ function expectRefused(r: ReturnType<typeof jailhouse>, re: RegExp) {
 	expect(r.stderr).not.toMatch(/booting the QEMU root cell/);
 }
 
-describe('inmate new --template', () => {
+describe('inmate new --template', { timeout: PIPELINE_TIMEOUT_MS }, () => {
 	it('creates each template; an unknown one is refused with the list', () => {
 		for (const t of ['minimal', 'timer', 'uart-echo']) {
 			const r = jailhouse('inmate', 'new', `p-${t}`, '--template', t);

@@ -11,16 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { childTimeoutMs, PIPELINE_TIMEOUT_MS } from '../../../scripts/test-timeouts.mjs';
 
 const bin = fileURLToPath(new URL('../bin/jailhouse.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'jailhouse-inmate-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function jailhouse(...args: string[]) {
-	return spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+	return spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', timeout: childTimeoutMs(PIPELINE_TIMEOUT_MS) });
 }
 
-describe('jailhouse inmate', () => {
+describe('jailhouse inmate', { timeout: PIPELINE_TIMEOUT_MS }, () => {
 	it('new scaffolds a project into an empty folder', () => {
 		const r = jailhouse('inmate', 'new', 'hello', '--dir', 'proj');
 		expect(r.stderr).toBe('');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { childTimeoutMs, PIPELINE_TIMEOUT_MS } from '../../../scripts/test-timeouts.mjs';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
@@ -33,7 +34,7 @@ describe.skipIf(!hasNpm)('the packed CLI installs with npm on its own', () => {
 		const prefix = join(dir, 'prefix');
 		// an empty folder as cwd: nothing of the workspace is reachable from it
 		const cwd = mkdtempSync(join(dir, 'cwd-'));
-		execFileSync('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz[0]!)], { cwd, stdio: 'pipe', timeout: 120_000 });
+		execFileSync('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz[0]!)], { cwd, stdio: 'pipe', timeout: childTimeoutMs(PIPELINE_TIMEOUT_MS) });
 		const bin = join(prefix, 'bin', 'jailhouse');
 		const env = { ...process.env, JAILHOUSE_SYSFS: join(dir, 'no-sysfs'), JAILHOUSE_DEVICE: '/dev/null', NODE_PATH: '' };
 		expect(execFileSync(bin, ['--version'], { cwd, encoding: 'utf8', env: { ...env, JAILHOUSE_DEVICE: join(dir, 'no-device') } })).toBe(`jailhouse ${pkg.version} (CLI, driver ABI 1)\ndriver: not loaded\n`);
@@ -41,5 +42,5 @@ describe.skipIf(!hasNpm)('the packed CLI installs with npm on its own', () => {
 		const r = spawnSync(bin, ['disable'], { cwd, encoding: 'utf8', env });
 		expect(r.status).toBe(1);
 		expect(r.stderr).toMatch(/does not understand the DISABLE request.*\(ENOTTY\)/);
-	}, 180_000);
+	}, PIPELINE_TIMEOUT_MS);
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
 	sys = get('qemu-arm64') as SystemConfig;
 	demo = get('qemu-arm64-inmate-demo') as CellConfig;
 	two = get('qemu-arm64-inmate-2') as CellConfig;
-}, 60_000);
+});
 
 const hex = (v: bigint) => `0x${v.toString(16).padStart(8, '0')}`;
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
 		demo: get('qemu-arm64-inmate-demo') as CellConfig,
 		two: get('qemu-arm64-inmate-2') as CellConfig,
 	};
-}, 60_000); // jiti compiles the three configs: slow on a loaded 2-core machine
+}); // jiti compiles the three configs: the suite's hook budget (scripts/test-timeouts.mjs)
 
 /** A fresh copy of the reference set. */
 function set() {
