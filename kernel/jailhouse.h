@@ -26,7 +26,7 @@
 #define JAILHOUSE_MAX_CELL_CONFIG	(64 * 1024)
 #define JAILHOUSE_MAX_IMAGES		64
 
-/* ioctl arguments (ABI.md), natural alignment */
+/* ioctl arguments (docs/ABI.md), natural alignment */
 struct jailhouse_cell_create {
 	__u64 config_address;
 	__u32 config_size;

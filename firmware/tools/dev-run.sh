@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Boots the QEMU arm64 machine of QEMU-ARM64.md with the dev initramfs of
+# Boots the QEMU arm64 machine of docs/QEMU-ARM64.md with the dev initramfs of
 # dev-initrd.sh; Linux and the hypervisor share the PL011 on stdout.
 #   firmware/tools/dev-run.sh [extra qemu args]
 DEV=${DEV:-/tmp/jailhouse-dev}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The comm region protocol: see inmate/comm-region.h and ABI.md. */
+/* The comm region protocol: see inmate/comm-region.h and docs/ABI.md. */
 #include <inmate/comm-region.h>
 #include <inmate/string.h>
 #include <asm/io.h>

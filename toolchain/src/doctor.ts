@@ -16,7 +16,7 @@ export interface DoctorOptions {
 	path?: string;
 }
 
-/** Host packages the project needs (QEMU-ARM64.md). */
+/** Host packages the project needs (docs/QEMU-ARM64.md). */
 export const HOST_PACKAGES = [
 	'qemu-system-arm',
 	'gcc-aarch64-linux-gnu',

@@ -30,7 +30,7 @@ export interface ProvisionedTarget {
 
 /**
  * Debian's nodejs:arm64 with the libraries and externalised builtins it
- * needs to start (QEMU-ARM64.md); busybox-static for the shell.
+ * needs to start (docs/QEMU-ARM64.md); busybox-static for the shell.
  */
 export const USERSPACE_PACKAGES = [
 	'busybox-static:arm64',

@@ -12,7 +12,7 @@ export interface QemuProfile {
 }
 
 /**
- * virt with GICv3 and EL2 (QEMU-ARM64.md). KVM must stay off so EL2 is free
+ * virt with GICv3 and EL2 (docs/QEMU-ARM64.md). KVM must stay off so EL2 is free
  * for the hypervisor; mem=768M leaves 0x70000000-0x7fffffff to it and the
  * cells.
  */

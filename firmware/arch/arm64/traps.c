@@ -227,7 +227,7 @@ static bool is_pmu_reg(u64 iss)
 }
 
 /*
- * Trapped system register accesses, by the policy of firmware/README.md:
+ * Trapped system register accesses, by the policy of docs/TRAP-POLICY.md:
  * - ICC_SGI1R/ASGI1R/SGI0R writes: SGIs within the cell (gicv3.c);
  * - DC ISW/CSW/CISW (HCR_EL2.TSW): done as DC CISW with the same
  *   operand, so that an invalidate cannot throw away another owner's

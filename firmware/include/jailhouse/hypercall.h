@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Hypercall numbers and arguments (ABI.md, upstream compatible).
+ * Hypercall numbers and arguments (docs/ABI.md, upstream compatible).
  *
  * arm64: `hvc #0x4a48`, x0 = code in and result out, x1 = argument 1,
  * x2 = argument 2; x1..x3 may be clobbered. Results >= 0 are values,
@@ -74,7 +74,7 @@
 #ifndef __ASSEMBLER__
 #include <jailhouse/cell-config.h>
 
-/* The comm region of a cell, arm64 layout (ABI.md), 100 bytes used. */
+/* The comm region of a cell, arm64 layout (docs/ABI.md), 100 bytes used. */
 struct jailhouse_comm_region {
 	char signature[6];			/* @0 "JHCOMM" */
 	__u16 revision;				/* @6 */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Start-up code. The cell's first CPU enters at offset 0 of the image in
- * EL1h with interrupts masked and the MMU off (ABI.md). The bare target is
+ * EL1h with interrupts masked and the MMU off (docs/ABI.md). The bare target is
  * entered by QEMU at EL1, or at EL2 with virtualization=on, in which case
  * we drop to EL1 first so that the rest of the library sees the same
  * environment as in a cell.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The bump allocator, the comm region layout (every offset of the ABI
- * table in ABI.md) and the comm region protocol: validation, the mismatch
+ * table in docs/ABI.md) and the comm region protocol: validation, the mismatch
  * state, shutdown approval and denial, reconfiguration, unknown messages.
  */
 #include <stddef.h>

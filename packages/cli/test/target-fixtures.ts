@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 export const STATS = ['total', 'mmio', 'management', 'hypercall', 'maintenance', 'virt_irq', 'virt_sgi', 'psci', 'smccc'];
 
-/** Writes a tree the way the driver lays it out (UPSTREAM-REFERENCE.md §5.3); values end in newlines as sysfs prints them. */
+/** Writes a tree the way the driver lays it out (docs/ABI.md, "Driver interface"); values end in newlines as sysfs prints them. */
 export function fakeSysfs(opts: { enabled?: boolean; console?: string; abiRevision?: number | null; version?: string } = {}): string {
 	const root = mkdtempSync(join(tmpdir(), 'jh-sysfs-'));
 	const put = (p: string, v: string): void => {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The ioctl argument structs byte for byte against ABI.md's layouts, and
+// The ioctl argument structs byte for byte against docs/ABI.md's layouts, and
 // the errno meanings.
 
 import { constants } from 'node:os';
@@ -95,7 +95,7 @@ describe('struct jailhouse_cell_load (48 + 32 n bytes)', () => {
 		want.writeBigUInt64LE(16n, 88);
 		want.writeBigUInt64LE(0xffff_0000_0000_1000n, 96);
 		expect(hexOf(b)).toBe(hexOf(want));
-		// Spot-check absolute offsets from ABI.md.
+		// Spot-check absolute offsets from docs/ABI.md.
 		expect(b.readUInt32LE(40)).toBe(2);
 		expect(b.readBigUInt64LE(48 + 32 + 16)).toBe(0xffff_0000_0000_1000n);
 	});

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Upstream-style inmate cell for qemu-arm64.c next to it: like upstream's
- * qemu-arm64-inmate-demo (UPSTREAM-REFERENCE.md 7.3): CPU 1, 64 KiB of RAM
+ * qemu-arm64-inmate-demo (docs/UPSTREAM.md): CPU 1, 64 KiB of RAM
  * from 0x7fa00000 loaded at guest address 0, the shared PL011, the comm
  * region at 0x80000000, INTID 144. With -DUPSTREAM_IVSHMEM also upstream's
  * ivshmem device 00:00.0, peer 1 of the 3-peer demo link of qemu-arm64.c

@@ -4,8 +4,9 @@
  * configs in C (a packed struct of the system header and the root cell's
  * arrays, compiled and turned into a .cell with objcopy -O binary), to
  * prove that such files work here unchanged. Facts only follow upstream's
- * qemu-arm64 config (UPSTREAM-REFERENCE.md 7.2): hypervisor memory
- * 0x7fc00000 (4 MiB), the permissive MMIO window, RAM up to 0x7fa10000,
+ * qemu-arm64 config (docs/UPSTREAM.md, "Upstream's QEMU arm64 reference
+ * configs"): hypervisor memory 0x7fc00000 (4 MiB), the permissive MMIO
+ * window, RAM up to 0x7fa10000,
  * the ivshmem-net regions with their empty (all-zero) R/W section, and the
  * root cell's embedded descriptor left without signature, architecture
  * and revision, as upstream leaves it.

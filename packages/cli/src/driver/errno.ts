@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // What a failed open() or ioctl() on /dev/jailhouse means, per request, in
 // one place. The meanings follow the driver semantics in
-// shared/design/UPSTREAM-REFERENCE.md §5.2 and the hypercall errors in
-// ABI.md; the driver passes hypercall errors through unchanged.
+// docs/UPSTREAM.md ("Upstream's driver errors") and kernel/README.md, and
+// the hypercall errors in docs/ABI.md; the driver passes hypercall errors
+// through unchanged.
 
 import { constants as osConstants, release } from 'node:os';
 import type { IoctlName } from './ioctl.js';

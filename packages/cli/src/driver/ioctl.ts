@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The /dev/jailhouse ioctl interface (shared/design/ABI.md, "Driver
+// The /dev/jailhouse ioctl interface (docs/ABI.md, "Driver
 // interface"): request numbers and the argument structs, encoded into
 // Buffers. Pure: no FFI here, so every byte can be unit-tested on any host.
 // The structs are naturally aligned C structs on arm64 (and x86-64), little
@@ -22,7 +22,7 @@ export const CELL_ID_BY_NAME = -1;
 
 export type IoctlName = 'ENABLE' | 'DISABLE' | 'CELL_CREATE' | 'CELL_LOAD' | 'CELL_START' | 'CELL_DESTROY';
 
-/** Request numbers as ABI.md lists them for arm64 (identical on x86-64). */
+/** Request numbers as docs/ABI.md lists them for arm64 (identical on x86-64). */
 export const IOCTL: Readonly<Record<IoctlName, number>> = {
 	ENABLE: 0x40080000, // _IOW(0, 0, void *)
 	DISABLE: 0x00000001, // _IO(0, 1)

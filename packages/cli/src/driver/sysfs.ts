@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Reading /sys/devices/jailhouse (UPSTREAM-REFERENCE.md §5.3). Every
+// Reading /sys/devices/jailhouse (docs/ABI.md, "Driver interface"). Every
 // function takes the root folder so tests can point it at a fake tree;
 // the commands pass sysfsRoot(), which JAILHOUSE_SYSFS overrides.
 
@@ -140,7 +140,7 @@ export function readCellStatistics(root: string, id: number): CellStatistics {
 	return { total: readStatFolder(dir), perCpu: new Map([...perCpu].sort((a, b) => a[0] - b[0])) };
 }
 
-/** Arm64 statistics in the hypervisor's order (ABI.md); others follow alphabetically. */
+/** Arm64 statistics in the hypervisor's order (docs/ABI.md); others follow alphabetically. */
 export const STAT_ORDER = ['total', 'mmio', 'management', 'hypercall', 'maintenance', 'virt_irq', 'virt_sgi', 'psci', 'smccc'];
 
 export function sortedStatNames(names: Iterable<string>): string[] {

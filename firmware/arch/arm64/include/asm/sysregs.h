@@ -14,7 +14,7 @@
 #define HCR_RW		(1UL << 31)
 
 /*
- * The trap policy (firmware/README.md, "Trap policy"): fixed values, not
+ * The trap policy (docs/TRAP-POLICY.md): fixed values, not
  * Linux's with bits added. Stage 2 on, interrupts to EL2, SMC, set/way
  * cache maintenance and ACTLR_EL1 trapped; SError (AMO) stays with EL1;
  * PAuth keys and instructions trapped (API/APK clear).
