@@ -123,6 +123,30 @@ static void set_ppi_enable(struct per_cpu *cpu, unsigned int irq, bool on)
 			  (on ? GICR_ISENABLER0 : GICR_ICENABLER0)) = 1U << irq;
 }
 
+/*
+ * Every register of the SGI frame a guest can write (gicv3-dist.c lets a
+ * cell write all per-interrupt registers of its CPUs' frames: IGROUPR0,
+ * the set/clear enable, pending and active registers, IPRIORITYR0-7,
+ * ICFGR0/1, IGRPMODR0 and NSACR; ICFGR0 is read-only for SGIs; the
+ * extended PPI ranges are masked off), recorded as the root had it at
+ * enable.
+ */
+#define SGI_REG(cpu, off) ((volatile u32 *)((cpu)->arch.redist + \
+					    GICR_SGI_BASE + (off)))
+
+static void save_banked_root(struct per_cpu *cpu)
+{
+	unsigned int n;
+
+	cpu->arch.banked_root.igroupr0 = *SGI_REG(cpu, GICR_IGROUPR0);
+	cpu->arch.banked_root.igrpmodr0 = *SGI_REG(cpu, GICR_IGRPMODR0);
+	cpu->arch.banked_root.icfgr1 = *SGI_REG(cpu, GICR_ICFGR1);
+	cpu->arch.banked_root.nsacr = *SGI_REG(cpu, GICR_NSACR);
+	for (n = 0; n < 8; n++)
+		cpu->arch.banked_root.ipriorityr[n] =
+			*SGI_REG(cpu, GICR_IPRIORITYR0 + n * 4);
+}
+
 int gicv3_cpu_init(struct per_cpu *cpu)
 {
 	cpu->arch.redist = own_redist(cpu);
@@ -132,6 +156,7 @@ int gicv3_cpu_init(struct per_cpu *cpu)
 		return -ENODEV;
 	}
 	cpu->arch.num_lrs = num_lrs();
+	save_banked_root(cpu);
 	return 0;
 }
 
@@ -201,29 +226,58 @@ void gicv3_cpu_activate(struct per_cpu *cpu, bool from_reset)
  * physical interrupts the old guest left active are deactivated, the
  * virtual interface is emptied.
  */
+/* Bits of guest-owned interrupts in a register with bpi bits per irq. */
+static u32 guest_field_mask(u32 guest, unsigned int first_irq,
+			    unsigned int bpi)
+{
+	unsigned int n, count = 32 / bpi;
+	u32 mask = 0;
+
+	for (n = 0; n < count; n++)
+		if (guest & (1U << (first_irq + n)))
+			mask |= ((1U << bpi) - 1) << (n * bpi);
+	return mask;
+}
+
+static void restore_bits(struct per_cpu *cpu, u32 off, u32 saved, u32 mask)
+{
+	volatile u32 *reg = SGI_REG(cpu, off);
+
+	*reg = (*reg & ~mask) | (saved & mask);
+}
+
 /*
  * The CPU's own SGIs and PPIs as the next owner must find them: off, not
- * pending, not active, group 1, default priority. Without this, SGIs a
- * cell left pending in its CPU's redistributor reach Linux as IPIs when
- * the CPU comes back (a stale "CPU stop" took CPU 3 down on its way
- * online). The maintenance PPI and the event SGI stay the hypervisor's.
+ * pending, not active, and group, group modifier, priority, trigger
+ * configuration and non-secure access as the root had them at enable.
+ * Without this, SGIs a cell left pending in its CPU's redistributor reach
+ * Linux as IPIs when the CPU comes back (a stale "CPU stop" took CPU 3
+ * down on its way online), and PPIs a cell made edge-triggered stay so
+ * for the next owner (its level timer fired once). The maintenance PPI
+ * and the event SGI stay the hypervisor's.
  */
 static void reset_banked_irqs(struct per_cpu *cpu)
 {
-	u8 *sgi = cpu->arch.redist + GICR_SGI_BASE;
 	u32 guest = ~((1U << maintenance_irq) | (1U << SGI_EVENT));
 	unsigned int n;
 
 	if (!cpu->arch.redist)
 		return;
-	*(volatile u32 *)(sgi + GICR_ICENABLER0) = guest;
-	*(volatile u32 *)(sgi + GICR_ICPENDR0) = guest;
-	*(volatile u32 *)(sgi + GICR_ICACTIVER0) = guest;
-	*(volatile u32 *)(sgi + GICR_IGROUPR0) |= guest;
-	for (n = 0; n < 32; n++)
-		if (guest & (1U << n))
-			*(volatile u8 *)(sgi + GICR_IPRIORITYR0 + n) =
-				IRQ_PRIO_DEFAULT;
+	*SGI_REG(cpu, GICR_ICENABLER0) = guest;
+	*SGI_REG(cpu, GICR_ICPENDR0) = guest;
+	*SGI_REG(cpu, GICR_ICACTIVER0) = guest;
+	restore_bits(cpu, GICR_IGROUPR0, cpu->arch.banked_root.igroupr0,
+		     guest);
+	restore_bits(cpu, GICR_IGRPMODR0, cpu->arch.banked_root.igrpmodr0,
+		     guest);
+	restore_bits(cpu, GICR_ICFGR1, cpu->arch.banked_root.icfgr1,
+		     guest_field_mask(guest, 16, 2));
+	restore_bits(cpu, GICR_NSACR, cpu->arch.banked_root.nsacr,
+		     guest_field_mask(guest, 0, 2));
+	for (n = 0; n < 8; n++)
+		restore_bits(cpu, GICR_IPRIORITYR0 + n * 4,
+			     cpu->arch.banked_root.ipriorityr[n],
+			     guest_field_mask(guest, n * 4, 8));
 }
 
 void gicv3_cpu_reset(struct per_cpu *cpu)

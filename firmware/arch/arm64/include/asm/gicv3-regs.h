@@ -21,6 +21,9 @@
 #define GICR_ICACTIVER0		0x0380
 #define GICR_IGROUPR0		0x0080
 #define GICR_IPRIORITYR0	0x0400
+#define GICR_ICFGR1		0x0c04
+#define GICR_IGRPMODR0		0x0d00
+#define GICR_NSACR		0x0e00
 
 #define ICH_HCR_EN		(1UL << 0)
 #define ICH_HCR_UIE		(1UL << 1)

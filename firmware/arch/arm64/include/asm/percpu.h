@@ -56,6 +56,15 @@ struct arch_per_cpu {
 	bool gic_virtualised;
 	unsigned int num_lrs;
 	u8 *redist;			/* this CPU's redistributor */
+	/*
+	 * The root's configuration of this CPU's SGIs and PPIs at enable:
+	 * every banked register a guest may write, as each new owner of
+	 * the CPU finds it (gicv3.c, reset_banked_irqs)
+	 */
+	struct {
+		u32 igroupr0, igrpmodr0, icfgr1, nsacr;
+		u32 ipriorityr[8];
+	} banked_root;
 	struct {
 		u64 ctlr;
 	} linux_gic;
