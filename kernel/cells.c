@@ -15,7 +15,9 @@
 #include <linux/cpu.h>
 #include <linux/io.h>
 #include <linux/kobject.h>
+#include <linux/jiffies.h>
 #include <linux/list.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <jailhouse/hypercall.h>
@@ -513,6 +515,37 @@ static int get_cell(struct jailhouse_cell_id __user *arg,
 	return 0;
 }
 
+/*
+ * A management hypercall on a running cell that the hypervisor first asks
+ * for its consent. While the cell has not answered, the hypervisor
+ * returns -EAGAIN instead of waiting (no root CPU spins at EL2 for a
+ * cell), and we ask again after a tick in Linux, until the answer comes
+ * or a signal interrupts us: then -EINTR, not a restart, since the
+ * hypervisor takes a new destroy after a given-up one as the root
+ * insisting (it destroys the cell without its consent).
+ */
+static long cell_mgmt_hypercall(unsigned int code, struct jh_cell *cell)
+{
+	unsigned long flags = 0, since = jiffies;
+	bool told = false;
+	long err;
+
+	for (;;) {
+		err = jailhouse_hypercall(code, cell->id, flags);
+		if (err != -EAGAIN)
+			return err;
+		flags = JAILHOUSE_MGMT_AGAIN;
+		if (signal_pending(current))
+			return -EINTR;
+		if (!told && time_after(jiffies, since + 5 * HZ)) {
+			pr_info("jailhouse: cell \"%s\" has not answered the shutdown request; interrupt and destroy it again to destroy it without its consent\n",
+				cell->name);
+			told = true;
+		}
+		schedule_timeout_interruptible(1);
+	}
+}
+
 /* The loadable region of the cell that holds [target, target+size). */
 static const struct jailhouse_memory *
 load_region(const struct jailhouse_cell_desc *config, u64 target, u64 size)
@@ -571,7 +604,7 @@ long jailhouse_cmd_cell_load(struct jailhouse_cell_load __user *arg)
 		}
 	}
 
-	err = jailhouse_hypercall(JAILHOUSE_HC_CELL_SET_LOADABLE, cell->id, 0);
+	err = cell_mgmt_hypercall(JAILHOUSE_HC_CELL_SET_LOADABLE, cell);
 	if (err)
 		goto out_unlock;
 
@@ -612,7 +645,7 @@ long jailhouse_cmd_cell_start(struct jailhouse_cell_id __user *arg)
 	err = get_cell(arg, &cell);
 	if (err)
 		return err;
-	err = jailhouse_hypercall(JAILHOUSE_HC_CELL_START, cell->id, 0);
+	err = cell_mgmt_hypercall(JAILHOUSE_HC_CELL_START, cell);
 	mutex_unlock(&jailhouse_lock);
 	return err;
 }
@@ -622,7 +655,12 @@ static int destroy_cell(struct jh_cell *cell)
 	cpumask_t cpus;
 	long err;
 
-	err = jailhouse_hypercall(JAILHOUSE_HC_CELL_DESTROY, cell->id, 0);
+	err = cell_mgmt_hypercall(JAILHOUSE_HC_CELL_DESTROY, cell);
+	if (err == -EINTR) {
+		pr_info("jailhouse: destroying cell \"%s\" interrupted; it was not destroyed\n",
+			cell->name);
+		return err;
+	}
 	if (err) {
 		pr_err("jailhouse: destroying cell \"%s\" failed (%ld)\n",
 		       cell->name, err);

@@ -4,6 +4,7 @@
 #define _CORE_CELL_INTERNAL_H
 
 #include <core/cell.h>
+#include <asm/spinlock.h>
 
 struct per_cpu;
 
@@ -19,11 +20,13 @@ int cell_take_resources(struct cell *cell);
 void cell_return_resources(struct cell *cell);
 int map_loadable(struct cell *cell, bool to_root);
 
+/* cell.c: held only to link or unlink a cell (see its users) */
+extern spinlock_t cell_list_lock;
+
 /* comm.c */
 u32 comm_state(struct cell *cell);
 bool state_terminal(u32 state);
-u32 comm_send(struct cell *cell, u32 msg);
-bool cell_shutdown_ok(struct cell *cell);
+long cell_shutdown_ok(struct cell *cell, bool force);
 void notify_reconfig(void);
 bool any_cell_locked(struct cell *except);
 void comm_init(struct cell *cell);

@@ -25,6 +25,7 @@
 #include "cell-internal.h"
 
 static spinlock_t mgmt_lock;
+spinlock_t cell_list_lock;
 /* set by DISABLE: no cell may be created any more */
 static bool mgmt_closed;
 
@@ -232,7 +233,9 @@ long cell_create(struct per_cpu *cpu, unsigned long config_address)
 		goto out_free;
 	}
 	comm_init(cell);
+	spin_lock(&cell_list_lock);
 	last->next = cell;
+	spin_unlock(&cell_list_lock);
 	num_cells++;
 	printk("Created cell \"%s\" (id %u), CPUs 0x%llx\n",
 	       cell->config->name, cell->id,
@@ -248,11 +251,19 @@ out:
 	return err;
 }
 
-/* Looks up a non-root cell for a management call; takes mgmt_lock. */
+/*
+ * Looks up a non-root cell for a management call and asks it whether it
+ * may be stopped; takes mgmt_lock, which it keeps only on success. A
+ * destroy that is told -EAGAIN marks the cell: a later destroy that is
+ * not a repeat (JAILHOUSE_MGMT_AGAIN) means the root gave up waiting and
+ * insists, and goes ahead without the cell's consent.
+ */
 static long mgmt_begin(struct per_cpu *cpu, unsigned long id,
-		       struct cell **out)
+		       unsigned long flags, bool destroy, struct cell **out)
 {
 	struct cell *cell;
+	bool force;
+	long err;
 
 	if (cpu->cell != &root_cell)
 		return -EPERM;
@@ -264,21 +275,27 @@ static long mgmt_begin(struct per_cpu *cpu, unsigned long id,
 		spin_unlock(&mgmt_lock);
 		return -ENOENT;
 	}
-	if (!cell_shutdown_ok(cell)) {
+	force = destroy && cell->destroy_waiting &&
+		!(flags & JAILHOUSE_MGMT_AGAIN);
+	err = cell_shutdown_ok(cell, force);
+	if (err) {
+		if (err == -EAGAIN && destroy)
+			cell->destroy_waiting = true;
 		spin_unlock(&mgmt_lock);
-		return -EPERM;
+		return err;
 	}
 	*out = cell;
 	return 0;
 }
 
 
-long cell_set_loadable(struct per_cpu *cpu, unsigned long id)
+long cell_set_loadable(struct per_cpu *cpu, unsigned long id,
+		       unsigned long flags)
 {
 	struct cell *cell;
 	long err;
 
-	err = mgmt_begin(cpu, id, &cell);
+	err = mgmt_begin(cpu, id, flags, false, &cell);
 	if (err)
 		return err;
 	control_hold_cell_cpus(cell);
@@ -299,14 +316,14 @@ static unsigned int first_cpu(u64 set)
 	return __builtin_ctzll(set);
 }
 
-long cell_start(struct per_cpu *cpu, unsigned long id)
+long cell_start(struct per_cpu *cpu, unsigned long id, unsigned long flags)
 {
 	const struct jailhouse_memory *mem;
 	struct cell *cell;
 	unsigned int n;
 	long err;
 
-	err = mgmt_begin(cpu, id, &cell);
+	err = mgmt_begin(cpu, id, flags, false, &cell);
 	if (err)
 		return err;
 	control_hold_cell_cpus(cell);
@@ -348,12 +365,12 @@ out:
 	return err;
 }
 
-long cell_destroy(struct per_cpu *cpu, unsigned long id)
+long cell_destroy(struct per_cpu *cpu, unsigned long id, unsigned long flags)
 {
 	struct cell *cell, *prev;
 	long err;
 
-	err = mgmt_begin(cpu, id, &cell);
+	err = mgmt_begin(cpu, id, flags, true, &cell);
 	if (err)
 		return err;
 	if (any_cell_locked(cell)) {
@@ -378,7 +395,9 @@ long cell_destroy(struct per_cpu *cpu, unsigned long id)
 
 	for (prev = &root_cell; prev->next != cell; prev = prev->next)
 		;
+	spin_lock(&cell_list_lock);
 	prev->next = cell->next;
+	spin_unlock(&cell_list_lock);
 	num_cells--;
 	printk("Destroyed cell \"%s\"\n", cell->config->name);
 	cell_free(cell);

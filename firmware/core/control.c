@@ -304,13 +304,13 @@ long hypercall(struct per_cpu *cpu, unsigned long code, unsigned long arg1,
 		return cell_create(cpu, arg1);
 	case JAILHOUSE_HC_CELL_START:
 		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
-		return cell_start(cpu, arg1);
+		return cell_start(cpu, arg1, arg2);
 	case JAILHOUSE_HC_CELL_SET_LOADABLE:
 		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
-		return cell_set_loadable(cpu, arg1);
+		return cell_set_loadable(cpu, arg1, arg2);
 	case JAILHOUSE_HC_CELL_DESTROY:
 		cpu->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
-		return cell_destroy(cpu, arg1);
+		return cell_destroy(cpu, arg1, arg2);
 	case JAILHOUSE_HC_HYPERVISOR_GET_INFO:
 		return hc_get_info(arg1);
 	case JAILHOUSE_HC_CELL_GET_STATE:

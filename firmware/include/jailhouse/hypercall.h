@@ -21,6 +21,15 @@
 #define JAILHOUSE_HC_CPU_GET_INFO		7
 #define JAILHOUSE_HC_DEBUG_CONSOLE_PUTC		8
 
+/*
+ * Argument 2 of CELL_SET_LOADABLE, CELL_START and CELL_DESTROY (this
+ * project's; upstream passes nothing there): the caller got -EAGAIN (the
+ * cell has not answered the shutdown request yet) and asks again. A
+ * CELL_DESTROY without it, after a destroy of the same cell that got
+ * -EAGAIN and was given up, destroys the cell without its consent.
+ */
+#define JAILHOUSE_MGMT_AGAIN			1
+
 /* HYPERVISOR_GET_INFO types */
 #define JAILHOUSE_INFO_MEM_POOL_SIZE		0
 #define JAILHOUSE_INFO_MEM_POOL_USED		1

@@ -36,6 +36,16 @@ struct cell {
 	/* hypervisor mapping (uncached) of the comm page; NULL for root */
 	struct jailhouse_comm_region *comm;
 	void *comm_page;		/* the page in the memory pool */
+	/*
+	 * The message waiting for the cell's answer (core/comm.c: only the
+	 * shutdown request waits), the polls it has left before the cell
+	 * counts as failed (msg_reply_timeout; 0: no limit), and whether a
+	 * destroy waits for the answer (a new destroy then forces).
+	 */
+	u32 msg_pending;
+	u64 msg_polls_left;
+	bool destroy_waiting;
+	/* linked and unlinked under mgmt_lock and cell_list_lock */
 	struct cell *next;
 	struct arch_cell arch;
 };
@@ -71,9 +81,16 @@ int cell_map_regions(struct cell *cell);
 /* Management hypercalls (core/cell.c); called on a root CPU. */
 struct per_cpu;
 long cell_create(struct per_cpu *cpu, unsigned long config_address);
-long cell_start(struct per_cpu *cpu, unsigned long id);
-long cell_set_loadable(struct per_cpu *cpu, unsigned long id);
-long cell_destroy(struct per_cpu *cpu, unsigned long id);
+/*
+ * start, set_loadable and destroy return -EAGAIN while the cell has not
+ * answered the shutdown request; the caller asks again with
+ * JAILHOUSE_MGMT_AGAIN in flags, after giving the root's other work a
+ * chance: no CPU waits for a cell inside the hypervisor.
+ */
+long cell_start(struct per_cpu *cpu, unsigned long id, unsigned long flags);
+long cell_set_loadable(struct per_cpu *cpu, unsigned long id,
+		       unsigned long flags);
+long cell_destroy(struct per_cpu *cpu, unsigned long id, unsigned long flags);
 long cell_get_state(struct per_cpu *cpu, unsigned long id);
 
 /*

@@ -58,6 +58,7 @@ typedef _Bool bool;
 #define ENOENT		2
 #define EIO		5
 #define E2BIG		7
+#define EAGAIN		11
 #define ENOMEM		12
 #define EBUSY		16
 #define EEXIST		17
