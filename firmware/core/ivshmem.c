@@ -151,7 +151,7 @@ static u32 bar_size(const struct ivshmem_endpoint *ep)
  * cell is: not over its memory regions (those never trap) and not over
  * the PCI window. Lock held.
  */
-static void update_bar(struct ivshmem_endpoint *ep)
+static bool update_bar(struct ivshmem_endpoint *ep)
 {
 	const struct jailhouse_memory *mem;
 	const struct jailhouse_system *sys = system_config;
@@ -161,7 +161,7 @@ static void update_bar(struct ivshmem_endpoint *ep)
 
 	if (!ok) {
 		ep->bar_decoded = false;
-		return;
+		return false;
 	}
 	for_each_mem_region(mem, ep->cell->config, n)
 		if (mem->size && start < mem->virt_start + mem->size &&
@@ -171,13 +171,12 @@ static void update_bar(struct ivshmem_endpoint *ep)
 	if (ecam && start < ecam + ((u64)sys->platform_info.pci_mmconfig_end_bus
 				    + 1) * 0x100000 && ecam < start + size)
 		ok = false;
-	if (!ok && !ep->bar_warned) {
-		print_dev(ep->cell, ep->dev);
-		printk(": BAR0 0x%x overlaps the cell's memory or the PCI "
-		       "window: not decoded\n", ep->bar0);
-		ep->bar_warned = true;
-	}
 	ep->bar_decoded = ok;
+	if (ok || ep->bar_warned)
+		return false;
+	/* once per endpoint: the cell may write BAR0 as often as it likes */
+	ep->bar_warned = true;
+	return true;
 }
 
 u32 ivshmem_cfg_read(struct ivshmem_endpoint *ep, unsigned int reg)
@@ -228,7 +227,8 @@ u32 ivshmem_cfg_read(struct ivshmem_endpoint *ep, unsigned int reg)
 void ivshmem_cfg_write(struct ivshmem_endpoint *ep, unsigned int reg,
 		       u32 val, u32 mask)
 {
-	u32 cur;
+	bool warn = false;
+	u32 cur, bar0;
 
 	spin_lock(&ivshmem_lock);
 	cur = ivshmem_cfg_read(ep, reg);
@@ -239,12 +239,11 @@ void ivshmem_cfg_write(struct ivshmem_endpoint *ep, unsigned int reg,
 			break;		/* status: read-only */
 		ep->command = val & (PCI_CMD_MEM | PCI_CMD_MASTER |
 				     PCI_CMD_INTX_OFF);
-		update_bar(ep);
+		warn = update_bar(ep);
 		break;
 	case PCI_CFG_BAR0:
 		ep->bar0 = val & ep->dev->bar_mask[0];
-		ep->bar_warned = false;
-		update_bar(ep);
+		warn = update_bar(ep);
 		break;
 	case PCI_CFG_INT:
 		ep->int_line = val & 0xff;
@@ -253,7 +252,14 @@ void ivshmem_cfg_write(struct ivshmem_endpoint *ep, unsigned int reg,
 		ep->priv_ctrl = (val >> 24) & 1;
 		break;
 	}
+	bar0 = ep->bar0;
 	spin_unlock(&ivshmem_lock);
+	/* not under ivshmem_lock, which every cell's doorbell takes */
+	if (warn) {
+		print_dev(ep->cell, ep->dev);
+		printk(": BAR0 0x%x overlaps the cell's memory or the PCI "
+		       "window: not decoded (said once)\n", bar0);
+	}
 }
 
 static void doorbell(struct ivshmem_endpoint *ep, u32 val)

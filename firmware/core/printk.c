@@ -207,3 +207,4 @@ void printk(const char *fmt, ...)
 		}
 	spin_unlock(&printk_lock);
 }
+

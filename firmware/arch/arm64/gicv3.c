@@ -166,6 +166,9 @@ static void clear_lrs(struct per_cpu *cpu)
 
 	for (n = 0; n < cpu->arch.num_lrs; n++)
 		write_lr(n, 0);
+	for (n = 0; n < ARRAY_SIZE(cpu->arch.virq_inflight); n++)
+		__atomic_store_n(&cpu->arch.virq_inflight[n], 0,
+				 __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -280,23 +283,47 @@ static void reset_banked_irqs(struct per_cpu *cpu)
 			     guest_field_mask(guest, n * 4, 8));
 }
 
+/* Whether SPI irq is routed to this CPU (dist_lock held). */
+static bool spi_routed_here(struct per_cpu *cpu, unsigned int irq)
+{
+	u64 route = *(volatile u64 *)(gicd_base + GICD_IROUTER + irq * 8);
+
+	return !(route & IROUTER_IRM) &&
+		(route & 0xff00ffffffUL) == (cpu->arch.mpidr & 0xff00ffffffUL);
+}
+
+/*
+ * Ends the physical active state of an interrupt this CPU acknowledged
+ * for its old guest. An SPI that is routed elsewhere by now changed
+ * owner (or route) since: the handover cleared its active state, and it
+ * may be active for its new owner's CPU, which a deactivation from here
+ * would end under its feet. Under dist_lock, which handovers take.
+ */
+static void deactivate_stale(struct per_cpu *cpu, unsigned int irq)
+{
+	if (irq >= 32 && !spi_routed_here(cpu, irq))
+		return;
+	write_sysreg(S3_0_C12_C11_1, irq);		/* ICC_DIR_EL1 */
+}
+
 void gicv3_cpu_reset(struct per_cpu *cpu)
 {
 	unsigned int n;
 	u64 lr;
 
 	if (cpu->arch.gic_virtualised) {
+		spin_lock(&dist_lock);
 		for (n = 0; n < cpu->arch.num_lrs; n++) {
 			lr = read_lr(n);
 			if ((lr & ICH_LR_HW) && (lr & ICH_LR_STATE))
-				write_sysreg(S3_0_C12_C11_1,
-					     (lr >> ICH_LR_PINTID_SHIFT) &
-					     0x3ff);	/* ICC_DIR_EL1 */
+				deactivate_stale(cpu, (lr >> ICH_LR_PINTID_SHIFT)
+						 & 0x3ff);
 		}
 		for (n = 16; n < 1024; n++)
 			if (cpu->arch.pending_irqs[n / 64] & (1UL << (n % 64)))
-				write_sysreg(S3_0_C12_C11_1, n);
+				deactivate_stale(cpu, n);
 		isb();
+		spin_unlock(&dist_lock);
 	}
 	for (n = 0; n < ARRAY_SIZE(cpu->arch.virq_pending); n++)
 		__atomic_store_n(&cpu->arch.virq_pending[n], 0,
@@ -431,9 +458,35 @@ static bool inject_virtual(struct per_cpu *cpu, unsigned int irq)
 			break;
 	if (n == cpu->arch.num_lrs)
 		return false;
-	write_lr(n, irq | ICH_LR_GROUP1 | ICH_LR_PENDING |
+	__atomic_fetch_or(&cpu->arch.virq_inflight[irq / 64],
+			  1UL << (irq % 64), __ATOMIC_SEQ_CST);
+	write_lr(n, irq | ICH_LR_GROUP1 | ICH_LR_PENDING | ICH_LR_EOI |
 		 ((u64)IRQ_PRIO_DEFAULT << ICH_LR_PRIO_SHIFT));
 	return true;
+}
+
+/*
+ * EOI maintenance: purely virtual SPIs the guest deactivated leave their
+ * list registers and stop being in flight; edges raised meanwhile (the
+ * senders saw them in flight and sent no event) are in virq_pending,
+ * which the caller injects next. The seq_cst clear pairs with the
+ * sender's seq_cst set of virq_pending and read of virq_inflight: one of
+ * the two sees the other.
+ */
+static void end_virqs(struct per_cpu *cpu)
+{
+	u64 eisr = read_sysreg(S3_4_C12_C11_3);	/* ICH_EISR_EL2 */
+	unsigned int n, irq;
+
+	for (n = 0; n < cpu->arch.num_lrs; n++) {
+		if (!(eisr & (1UL << n)))
+			continue;
+		irq = ICH_LR_VINTID(read_lr(n)) & 0x3ff;
+		write_lr(n, 0);
+		__atomic_fetch_and(&cpu->arch.virq_inflight[irq / 64],
+				   ~(1UL << (irq % 64)), __ATOMIC_SEQ_CST);
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 /* Injects the raised virtual SPIs; true if some wait for a free LR. */
@@ -490,8 +543,19 @@ void arch_inject_spi(struct cell *cell, unsigned int irq)
 			target = per_cpu(n);
 	if (!target)
 		target = per_cpu(__builtin_ctzll(set));
-	__atomic_fetch_or(&target->arch.virq_pending[irq / 64],
-			  1UL << (irq % 64), __ATOMIC_RELEASE);
+	/*
+	 * No event when one is on its way (the bit was set: the target has
+	 * not taken it yet) or the interrupt is in a list register of the
+	 * target (its EOI maintenance takes this edge): a storm of doorbells
+	 * costs the target one exit, not one per doorbell.
+	 */
+	if (__atomic_fetch_or(&target->arch.virq_pending[irq / 64],
+			      1UL << (irq % 64), __ATOMIC_SEQ_CST) &
+	    (1UL << (irq % 64)))
+		return;
+	if (__atomic_load_n(&target->arch.virq_inflight[irq / 64],
+			    __ATOMIC_SEQ_CST) & (1UL << (irq % 64)))
+		return;
 	/* dsb: the sender's memory writes before the event SGI */
 	arch_send_event(target);
 }
@@ -506,8 +570,11 @@ static void queue(struct per_cpu *cpu, unsigned int irq)
 
 static void refill(struct per_cpu *cpu)
 {
-	bool virq_left = inject_virqs(cpu), left = false;
+	bool virq_left, left = false;
 	unsigned int w, b;
+
+	end_virqs(cpu);
+	virq_left = inject_virqs(cpu);
 
 	if (!cpu->arch.pending_irqs_any) {
 		write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN |

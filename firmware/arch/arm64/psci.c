@@ -171,6 +171,9 @@ static long smccc_arch_call(struct registers *regs, unsigned long fn)
 	return psci_firmware_call(fn, regs->x[1], regs->x[2], regs->x[3]);
 }
 
+/* the root may ask again and again (core/printk.h: print_limit) */
+static struct print_limit system_off_limit;
+
 int psci_handle_smc(struct per_cpu *cpu, struct registers *regs)
 {
 	unsigned long fn = regs->x[0] & 0xffffffff;
@@ -207,9 +210,10 @@ int psci_handle_smc(struct per_cpu *cpu, struct registers *regs)
 			break;
 		}
 		if (cell_any_running_locked()) {
-			printk("CPU %u: system %s refused: a cell is running "
-			       "locked\n", cpu->cpu_id,
-			       fn == PSCI_SYSTEM_OFF ? "off" : "reset");
+			printk_limited(&system_off_limit, "CPU %u: system %s "
+				       "refused: a cell is running locked\n",
+				       cpu->cpu_id, fn == PSCI_SYSTEM_OFF ?
+				       "off" : "reset");
 			ret = PSCI_DENIED;
 			break;
 		}

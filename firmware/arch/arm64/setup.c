@@ -365,6 +365,17 @@ unsigned int arch_max_cpus(void)
 	return hypervisor_header.max_cpus;
 }
 
+u64 arch_counter(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+u64 arch_counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
 /* EL2 controls for running the CPU's cell at EL1. */
 static bool have_pmu(void)
 {

@@ -33,15 +33,28 @@ static void dump_regs(struct registers *regs)
 			       (unsigned long long)regs->x[n]);
 }
 
+/*
+ * A cell's report comes once (its CPU fails after it); the root goes on
+ * after each and can loop (core/printk.h: print_limit).
+ */
+static struct print_limit root_trap_limit, root_hvc_limit;
+
+#define REPORT_FMT "CPU %u: %s: ESR_EL2 %llx (EC 0x%x) ELR_EL2 %llx " \
+	"FAR_EL2 %llx HPFAR_EL2 %llx SPSR_EL2 %llx\n"
+#define REPORT_ARGS(cpu, what, esr) (cpu)->cpu_id, what,		\
+	(unsigned long long)(esr), (unsigned int)ESR_EC(esr),		\
+	(unsigned long long)read_sysreg(elr_el2),			\
+	(unsigned long long)read_sysreg(far_el2),			\
+	(unsigned long long)read_sysreg(hpfar_el2),			\
+	(unsigned long long)read_sysreg(spsr_el2)
+
 static void report_trap(struct per_cpu *cpu, const char *what, u64 esr)
 {
-	printk("CPU %u: %s: ESR_EL2 %llx (EC 0x%x) ELR_EL2 %llx FAR_EL2 "
-	       "%llx HPFAR_EL2 %llx SPSR_EL2 %llx\n", cpu->cpu_id, what,
-	       (unsigned long long)esr, (unsigned int)ESR_EC(esr),
-	       (unsigned long long)read_sysreg(elr_el2),
-	       (unsigned long long)read_sysreg(far_el2),
-	       (unsigned long long)read_sysreg(hpfar_el2),
-	       (unsigned long long)read_sysreg(spsr_el2));
+	if (cpu->cell == &root_cell)
+		printk_limited(&root_trap_limit, REPORT_FMT,
+			       REPORT_ARGS(cpu, what, esr));
+	else
+		printk(REPORT_FMT, REPORT_ARGS(cpu, what, esr));
 }
 
 static void skip_instruction(void)
@@ -81,6 +94,9 @@ static void inject_root_exception(unsigned int ec_cur, u64 iss, u64 far)
 	write_sysreg(elr_el2, read_sysreg(vbar_el1) + offset);
 	write_sysreg(spsr_el2, SPSR_EL1H_DAIF);
 }
+
+/* the root's bad accesses: it can make them in a loop (core/printk.h) */
+static struct print_limit invalid_emulated_limit, root_ignored_limit;
 
 /*
  * A data abort: the GIC's registers are emulated. Any other address is
@@ -148,10 +164,12 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 				    "device", esr);
 			cell_cpu_failed(cpu, "invalid emulated device access");
 		}
-		printk("CPU %u: invalid %u-byte %s of emulated 0x%llx ignored "
-		       "(pc %llx)\n", cpu->cpu_id, acc.size,
-		       acc.write ? "write" : "read", (unsigned long long)ipa,
-		       (unsigned long long)read_sysreg(elr_el2));
+		printk_limited(&invalid_emulated_limit, "CPU %u: invalid "
+			       "%u-byte %s of emulated 0x%llx ignored (pc "
+			       "%llx)\n", cpu->cpu_id, acc.size,
+			       acc.write ? "write" : "read",
+			       (unsigned long long)ipa,
+			       (unsigned long long)read_sysreg(elr_el2));
 		if (!acc.write && reg != 31)
 			regs->x[reg] = 0;
 		skip_instruction();
@@ -165,11 +183,12 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 					     "read outside the cell", esr);
 		cell_cpu_failed(cpu, "stage-2 fault");
 	}
-	printk("CPU %u: %s of %s address 0x%llx ignored (pc %llx)\n",
-	       cpu->cpu_id, acc.write ? "write" : "read",
-	       FSC_PERMISSION(iss) ? "read-only" : "unmapped",
-	       (unsigned long long)ipa,
-	       (unsigned long long)read_sysreg(elr_el2));
+	printk_limited(&root_ignored_limit, "CPU %u: %s of %s address 0x%llx "
+		       "ignored (pc %llx)\n", cpu->cpu_id,
+		       acc.write ? "write" : "read",
+		       FSC_PERMISSION(iss) ? "read-only" : "unmapped",
+		       (unsigned long long)ipa,
+		       (unsigned long long)read_sysreg(elr_el2));
 	if (!acc.write && reg != 31)
 		regs->x[reg] = 0;
 	skip_instruction();
@@ -187,9 +206,10 @@ static void handle_hvc(struct per_cpu *cpu, struct registers *regs, u64 esr)
 			report_trap(cpu, "forbidden HVC", esr);
 			cell_cpu_failed(cpu, "forbidden HVC");
 		}
-		printk("CPU %u: hvc #0x%llx (x0 %llx) refused\n", cpu->cpu_id,
-		       (unsigned long long)(esr & 0xffff),
-		       (unsigned long long)regs->x[0]);
+		printk_limited(&root_hvc_limit, "CPU %u: hvc #0x%llx (x0 "
+			       "%llx) refused\n", cpu->cpu_id,
+			       (unsigned long long)(esr & 0xffff),
+			       (unsigned long long)regs->x[0]);
 		regs->x[0] = -ENOSYS;
 		return;
 	}

@@ -107,6 +107,10 @@ void arch_inject_spi(struct cell *cell, unsigned int irq);
 /* Fills the arch part of a cell's comm region. */
 void arch_comm_init(struct cell *cell);
 
+/* A free-running counter and its frequency in Hz (rate limits). */
+u64 arch_counter(void);
+u64 arch_counter_freq(void);
+
 /* Debug console output of one character (UART), once mapped. */
 void arch_dbg_putc(char c);
 

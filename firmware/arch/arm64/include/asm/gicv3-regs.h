@@ -31,6 +31,7 @@
 #define ICH_LR_VINTID(lr)	((lr) & 0xffffffffUL)
 #define ICH_LR_PINTID_SHIFT	32
 #define ICH_LR_PRIO_SHIFT	48
+#define ICH_LR_EOI		(1UL << 41)
 #define ICH_LR_GROUP1		(1UL << 60)
 #define ICH_LR_HW		(1UL << 61)
 #define ICH_LR_PENDING		(1UL << 62)

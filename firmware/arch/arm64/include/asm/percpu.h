@@ -77,6 +77,13 @@ struct arch_per_cpu {
 	 * CPU (atomic OR), injected without the HW bit on its next event
 	 */
 	u64 virq_pending[16];
+	/*
+	 * purely virtual SPIs in a list register of this CPU (pending or
+	 * active; set and cleared by this CPU): the guest will EOI them,
+	 * and the EOI maintenance interrupt looks at virq_pending again, so
+	 * a sender need not interrupt the CPU for another edge
+	 */
+	u64 virq_inflight[16];
 };
 #endif /* !__ASSEMBLER__ */
 
