@@ -11,6 +11,7 @@
  * and given back to the root as the root had them.
  */
 #include <core/cell.h>
+#include <core/mmio.h>
 #include <core/control.h>
 #include <core/percpu.h>
 #include <asm/gicv3.h>
@@ -263,19 +264,68 @@ static void redist_access(struct per_cpu *cpu, struct mmio_access *acc,
 		acc->value = 0;
 }
 
-bool gicv3_handle_mmio(struct per_cpu *cpu, struct mmio_access *acc)
+/*
+ * Access sizes the GIC architecture (GICv3/v4 spec, "GIC memory-mapped
+ * register access") defines: 32-bit accesses everywhere (also to either
+ * half of a 64-bit register), byte accesses to the priority and target
+ * registers only, 64-bit accesses to 64-bit registers only, never 16-bit
+ * ones. Anything else may abort at EL2 on real hardware (or do something
+ * implementation defined), so it is refused before it reaches the GIC.
+ */
+static bool dist_size_ok(u32 off, unsigned int size)
 {
-	if (acc->addr & (acc->size - 1))
-		return false;
-	if (acc->addr >= gicd_phys && acc->addr < gicd_phys + GICD_SIZE) {
-		dist_access(cpu->cell, acc, acc->addr - gicd_phys);
+	switch (size) {
+	case 4:
 		return true;
+	case 1:
+		return off >= GICD_IPRIORITYR && off < GICD_ITARGETSR + 0x400;
+	case 8:
+		return off >= GICD_IROUTER && off < GICD_IROUTER_END;
+	default:
+		return false;
+	}
+}
+
+static bool redist_size_ok(u32 reg, unsigned int size)
+{
+	switch (size) {
+	case 4:
+		return true;
+	case 1:
+		return reg >= GICR_SGI_BASE + GICR_IPRIORITYR0 &&
+			reg < GICR_SGI_BASE + GICR_IPRIORITYR0 + 0x20;
+	case 8:
+		/* TYPER, SETLPIR, CLRLPIR, PROPBASER, PENDBASER, INVLPIR,
+		 * INVALLR */
+		return reg == GICR_TYPER || reg == 0x40 || reg == 0x48 ||
+			reg == 0x70 || reg == 0x78 || reg == 0xa0 ||
+			reg == 0xb0;
+	default:
+		return false;
+	}
+}
+
+enum mmio_result gicv3_handle_mmio(struct per_cpu *cpu,
+				   struct mmio_access *acc)
+{
+	u64 off;
+
+	if (acc->addr >= gicd_phys && acc->addr < gicd_phys + GICD_SIZE) {
+		off = acc->addr - gicd_phys;
+		if ((off & (acc->size - 1)) || !dist_size_ok(off, acc->size))
+			return MMIO_ERROR;
+		dist_access(cpu->cell, acc, off);
+		return MMIO_HANDLED;
 	}
 	if (acc->addr >= gicr_phys && acc->addr < gicr_phys + gicr_size) {
-		redist_access(cpu, acc, acc->addr - gicr_phys);
-		return true;
+		off = acc->addr - gicr_phys;
+		if ((off & (acc->size - 1)) ||
+		    !redist_size_ok(off % GICR_STRIDE, acc->size))
+			return MMIO_ERROR;
+		redist_access(cpu, acc, off);
+		return MMIO_HANDLED;
 	}
-	return false;
+	return MMIO_UNHANDLED;
 }
 
 /*

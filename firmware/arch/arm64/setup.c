@@ -377,11 +377,16 @@ u64 arch_counter_freq(void)
 }
 
 /* EL2 controls for running the CPU's cell at EL1. */
-static bool have_pmu(void)
+static unsigned int pmu_version(void)
 {
 	u64 ver = (read_sysreg(id_aa64dfr0_el1) >> 8) & 0xf;
 
-	return ver != 0 && ver != 0xf;
+	return ver == 0xf ? 0 : ver;	/* 0xf: IMPLEMENTATION DEFINED */
+}
+
+static bool have_pmu(void)
+{
+	return pmu_version() != 0;
 }
 
 void arch_setup_guest_el2(struct per_cpu *cpu)
@@ -392,6 +397,9 @@ void arch_setup_guest_el2(struct per_cpu *cpu)
 
 	if (cpu->cell != &root_cell)
 		mdcr |= MDCR_CELL_TRAPS;
+	/* PMUv3 for ARMv8.1 (PMUVer 4) and later can stop counting at EL2 */
+	if (pmu_version() >= 4)
+		mdcr |= MDCR_HPMD;
 	write_sysreg(vtcr_el2, VTCR_EL2_VALUE);
 	write_sysreg(vttbr_el2, cpu->cell->arch.vttbr);
 	write_sysreg(cptr_el2, CPTR_EL2_GUEST);

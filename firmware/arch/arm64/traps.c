@@ -141,8 +141,9 @@ static void handle_dabt(struct per_cpu *cpu, struct registers *regs,
 		if (acc.size < 8)
 			acc.value &= (1UL << (8 * acc.size)) - 1;
 	}
-	res = gicv3_handle_mmio(cpu, &acc) ? MMIO_HANDLED :
-		units_mmio(cpu, &acc);
+	res = gicv3_handle_mmio(cpu, &acc);
+	if (res == MMIO_UNHANDLED)
+		res = units_mmio(cpu, &acc);
 	if (res == MMIO_HANDLED) {
 		if (!acc.write && reg != 31) {
 			if ((iss & DABT_SSE) && acc.size < 8) {

@@ -17,6 +17,7 @@ void gicv3_cpu_reset(struct per_cpu *cpu);
 
 
 /* Emulates a GICD/GICR access; false if the address is not the GIC's. */
-bool gicv3_handle_mmio(struct per_cpu *cpu, struct mmio_access *acc);
+enum mmio_result gicv3_handle_mmio(struct per_cpu *cpu,
+				   struct mmio_access *acc);
 
 #endif /* !_ASM_GICV3_H */

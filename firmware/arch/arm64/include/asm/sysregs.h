@@ -31,6 +31,9 @@
 #define MDCR_TDOSA	(1UL << 10)
 #define MDCR_TDA	(1UL << 9)
 #define MDCR_TDRA	(1UL << 11)
+/* ARMv8.1-PMU: no event counting at EL2 (the root's counters would
+ * otherwise count the hypervisor's work: its exits and their length) */
+#define MDCR_HPMD	(1UL << 17)
 /* non-root cells: PMU and debug registers trap (RAZ/WI) */
 #define MDCR_CELL_TRAPS	(MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | \
 			 MDCR_TDRA)
