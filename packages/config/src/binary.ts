@@ -14,6 +14,7 @@ export { toReadable, formatRanges, irqchipInterrupts, type Json } from './readab
 export {
 	validateConfig,
 	checkConfigSet,
+	configSetWarnings,
 	assertValid,
 	formatIssue,
 	type ConfigIssue,

@@ -416,3 +416,37 @@ export function assertValid(issues: readonly ConfigIssue[]): void {
 	}
 	throw new ConfigError(`${issues.length} problems:\n  ${issues.map(formatIssue).join('\n  ')}`);
 }
+
+/**
+ * Warnings (the set works, but a cell can do more than it should): a cell
+ * that maps the system's debug console UART can reprogram the UART the
+ * root cell and the hypervisor print on (the hypervisor writes it from
+ * EL2, so the cell can garble or silence every console line, and make
+ * the hypervisor's polled output wait). The hypervisor's virtual console
+ * (console hypercalls) or a UART of the cell's own avoids that.
+ */
+export function configSetWarnings(
+	system: SourcedConfig<SystemConfig> | SystemConfig,
+	cells: ReadonlyArray<SourcedConfig<CellConfig> | CellConfig>,
+): ConfigIssue[] {
+	const sys: SourcedConfig<SystemConfig> = 'kind' in system ? { config: system } : system;
+	const uart = sys.config.debugConsole;
+	const out: ConfigIssue[] = [];
+	if (uart.size === 0 || uart.address === 0n) return out;
+	for (const entry of cells) {
+		const { config: c, file } = 'kind' in entry ? { config: entry, file: undefined } : entry;
+		c.memoryRegions.forEach((m, i) => {
+			if (m.size === 0n || isComm(m)) return;
+			if (m.physStart < uart.address + BigInt(uart.size) && uart.address < end(m.physStart, m.size)) {
+				out.push({
+					rule: 'ownership',
+					file,
+					field: `memoryRegions[${i}]`,
+					message: `cell "${c.name}" maps the hypervisor's debug console UART at ${hex(uart.address)} (${range(m.physStart, m.size)}): it can reprogram the UART the root cell and the hypervisor print on`,
+					fix: 'give the cell the hypervisor\'s virtual console (flags virtual_console_permitted and virtual_console_active) or a UART of its own',
+				});
+			}
+		});
+	}
+	return out;
+}

@@ -4,7 +4,7 @@
 // file, the field and the fix.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkConfigSet, formatIssue, validateConfig, type ConfigIssue, type RuleId } from '../src/validate.js';
+import { checkConfigSet, configSetWarnings, formatIssue, validateConfig, type ConfigIssue, type RuleId } from '../src/validate.js';
 import type { CellConfig, SystemConfig } from '../src/model.js';
 import { loadReferenceConfigs } from './fixtures.js';
 
@@ -421,5 +421,24 @@ describe('config show: PCI devices and links', () => {
 		expect(text).toMatch(/\[6\]\s+output section of peer 1 \(own\)\s+0x7ef0c000 size 0x2000\s+read \| write \| rootshared/);
 		expect(text).toMatch(/0001:00:01\.0 ivshmem: peer 1 of 2, protocol 0x0, INTB = INTID 145\n\s+\[8\]\s+state table\s+0x7ef10000 size 0x1000\s+read \| rootshared\n\s+\[9\]\s+R\/W section\s+none/);
 		expect(describeConfig(s.sys)).toMatch(/PCI:\s+ECAM 0x8e00000, buses 0-0, domain 1, virtual[\s\S]*INTA = INTID 128[\s\S]*INTB = INTID 129/);
+	});
+});
+
+describe('warnings', () => {
+	it('a cell that maps the debug console UART is warned about, naming the cell, the region and the fix', () => {
+		const w = configSetWarnings(base.sys, [{ config: base.demo, file: 'demo.cell' }]);
+		expect(w).toHaveLength(1);
+		expect(formatIssue(w[0]!)).toMatch(/demo\.cell: memoryRegions\[\d+\]: cell "inmate-demo" maps the hypervisor's debug console UART at 0x9000000 .*virtual console/);
+		expect(checkConfigSet(base.sys, [base.demo])).toEqual([]);
+	});
+
+	it('a cell without the UART, and a system without a debug console, get none', () => {
+		const demo = structuredClone(base.demo);
+		const uart = base.sys.debugConsole.address;
+		demo.memoryRegions = demo.memoryRegions.filter((m) => !(m.physStart <= uart && uart < m.physStart + m.size));
+		expect(configSetWarnings(base.sys, [demo])).toEqual([]);
+		const sys = structuredClone(base.sys);
+		sys.debugConsole.size = 0;
+		expect(configSetWarnings(sys, [base.demo])).toEqual([]);
 	});
 });

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import {
 	ConfigError,
 	checkConfigSet,
+	configSetWarnings,
 	configJsonSchema,
 	decodeConfig,
 	describeConfig,
@@ -152,8 +153,10 @@ export function registerConfigCommands(program: Command): void {
 				if (issues.length) {
 					throw new CliError(`${issues.map(formatIssue).join('\njailhouse: ')}\njailhouse: ${issues.length} problem${issues.length > 1 ? 's' : ''} found`);
 				}
+				const warnings = systems[0] ? configSetWarnings(systems[0] as { file: string; config: SystemConfig }, cells) : [];
+				for (const w of warnings) console.error(`jailhouse: warning: ${formatIssue(w)}`);
 				const what = systems[0] ? `system config and ${cells.length} cell config${cells.length === 1 ? '' : 's'}` : `${cells.length} cell config${cells.length === 1 ? '' : 's'}`;
-				console.log(`ok: ${what} checked${systems[0] ? ' as a set' : ''}`);
+				console.log(`ok: ${what} checked${systems[0] ? ' as a set' : ''}${warnings.length ? `, ${warnings.length} warning${warnings.length > 1 ? 's' : ''}` : ''}`);
 			});
 		});
 
