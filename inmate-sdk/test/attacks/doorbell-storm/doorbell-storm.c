@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Attack inmate (isolation tests, issue 31 item 4): peer 2 of link "demo"
+ * (00:00.0) rings the doorbell of peer 1 100,000 times as fast as it can,
+ * once peer 1 is there (its state non-zero). The victim keeps its
+ * interrupt pending; the hypervisor should not interrupt its CPU again
+ * for each ring. Its state is 1 while it rings, 2 when done.
+ */
+#include <inmate.h>
+
+#define RINGS		100000
+#define VICTIM		1
+
+void inmate_main(void)
+{
+	struct ivshmem_dev dev;
+	u64 t0, t1;
+	unsigned int n;
+
+	if (ivshmem_probe(&dev, 0) < 0 ||
+	    ivshmem_enable(&dev, IVSHMEM_DEFAULT_BAR0) < 0) {
+		printk("doorbell-storm: no ivshmem device\n");
+		return;
+	}
+	while (!ivshmem_peer_state(&dev, VICTIM))
+		delay_ms(10);
+	ivshmem_set_state(&dev, 1);
+	printk("doorbell-storm: peer %u rings peer %u %u times\n", dev.id,
+	       VICTIM, RINGS);
+	t0 = timer_get_ticks();
+	for (n = 0; n < RINGS; n++)
+		ivshmem_doorbell(&dev, VICTIM, 0);
+	t1 = timer_get_ticks();
+	ivshmem_set_state(&dev, 2);
+	printk("doorbell-storm: %u doorbells in %llu us\n", RINGS,
+	       (unsigned long long)timer_ticks_to_ns(t1 - t0) / 1000);
+	for (;;)
+		wfi();
+}
