@@ -470,9 +470,18 @@ long jailhouse_cmd_cell_create(struct jailhouse_cell_create __user *arg)
 	config->id = id;
 	cell = cell_add(id, config->name, &cpus);
 	if (!cell) {
-		/* the cell exists; only sysfs is missing it */
-		pr_warn("jailhouse: cell %ld not in sysfs\n", id);
-		err = id;
+		/*
+		 * Callers find the new cell's id in sysfs only: a cell that
+		 * is not there could not be named. Take it back.
+		 */
+		pr_err("jailhouse: cell \"%s\" not added to sysfs\n",
+		       config->name);
+		if (jailhouse_hypercall(JAILHOUSE_HC_CELL_DESTROY, id, 0))
+			pr_err("jailhouse: cell %ld left in the hypervisor\n",
+			       id);
+		else
+			online_cpus(&offlined);
+		err = -ENOMEM;
 		goto out_unlock;
 	}
 	cell->config = config;
@@ -480,7 +489,8 @@ long jailhouse_cmd_cell_create(struct jailhouse_cell_create __user *arg)
 	cpumask_andnot(&root_cell->cpus, &root_cell->cpus, &cpus);
 	move_cpus(&cpus, cell);
 	pr_info("jailhouse: created cell \"%s\" (id %ld)\n", cell->name, id);
-	err = id;
+	/* upstream's ABI: 0 on success; the id is in sysfs (cells/<id>/name) */
+	err = 0;
 
 out_unlock:
 	mutex_unlock(&jailhouse_lock);

@@ -3,6 +3,9 @@
  * Minimal test client for /dev/jailhouse, for bring-up before the CLI:
  *   jh-ioctl enable <system.cell> | jh-ioctl disable
  *   jh-ioctl create <cell.cell>
+ *	CELL_CREATE returns 0 (upstream's ABI; anything else is an error
+ *	here); the new cell's id is read from sysfs by the config's name and
+ *	printed as "cell id N"
  *   jh-ioctl load <id|name> <image> [address] ... (repeatable pairs)
  *   jh-ioctl start|destroy <id|name>
  *   jh-ioctl create-destroy <cell.cell>...
@@ -82,6 +85,45 @@ static void parse_id(struct cell_id *cid, const char *arg)
 	}
 }
 
+/* the name field of a cell config (struct jailhouse_cell_desc, offset 8) */
+static void config_name(const void *config, size_t size, char name[32])
+{
+	memset(name, 0, 32);
+	if (size >= 8 + 32)
+		memcpy(name, (const char *)config + 8, 31);
+}
+
+/* the id of the cell called name in sysfs, or -1 */
+static int cell_id_by_name(const char *name)
+{
+	DIR *d = opendir("/sys/devices/jailhouse/cells");
+	struct dirent *e;
+	char path[300], buf[40];
+	int id = -1;
+
+	if (!d)
+		return -1;
+	while (id < 0 && (e = readdir(d))) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/devices/jailhouse/cells/%s/name", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f)) {
+			buf[strcspn(buf, "\n")] = 0;
+			if (!strcmp(buf, name))
+				id = atoi(e->d_name);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return id;
+}
+
 static int count_cells(void)
 {
 	DIR *d = opendir("/sys/devices/jailhouse/cells");
@@ -99,7 +141,7 @@ static int count_cells(void)
 
 static int create_destroy(int fd, int count, char **files)
 {
-	int created = 0, refused = 0, n, id;
+	int created = 0, refused = 0, n, ret;
 
 	for (n = 0; n < count; n++) {
 		struct cell_create cc = { 0 };
@@ -109,18 +151,22 @@ static int create_destroy(int fd, int count, char **files)
 
 		cc.config_address = (unsigned long)config;
 		cc.config_size = size;
-		id = ioctl(fd, JAILHOUSE_CELL_CREATE, &cc);
+		/* destroyed by name: CELL_CREATE does not return the id */
+		cid.id = -1;
+		config_name(config, size, cid.name);
+		ret = ioctl(fd, JAILHOUSE_CELL_CREATE, &cc);
 		free(config);
-		if (id < 0) {
+		if (ret < 0) {
 			refused++;
 			continue;
 		}
 		created++;
-		cid.id = id;
+		if (ret > 0)
+			printf("CREATE RETURNED %d (not 0) for %s\n", ret, files[n]);
 		if (ioctl(fd, JAILHOUSE_CELL_DESTROY, &cid) < 0)
 			printf("DESTROY FAILED %s: %s\n", files[n], strerror(errno));
 		if (count_cells() != 1) {
-			printf("LEFT OVER after %s (id %d): %d cells\n", files[n], id, count_cells());
+			printf("LEFT OVER after %s: %d cells\n", files[n], count_cells());
 			break;
 		}
 	}
@@ -147,13 +193,28 @@ int main(int argc, char **argv)
 		ret = ioctl(fd, JAILHOUSE_DISABLE);
 	} else if (!strcmp(argv[1], "create") && argc == 3) {
 		struct cell_create cc = { 0 };
+		char name[32];
 		size_t size;
+		void *cfg = read_file(argv[2], &size);
 
-		cc.config_address = (unsigned long)read_file(argv[2], &size);
+		cc.config_address = (unsigned long)cfg;
 		cc.config_size = size;
+		config_name(cfg, size, name);
 		ret = ioctl(fd, JAILHOUSE_CELL_CREATE, &cc);
-		if (ret >= 0)
-			printf("cell id %d\n", ret);
+		if (ret > 0) {
+			printf("create: returned %d, not 0 (upstream's ABI)\n",
+			       ret);
+			return 1;
+		}
+		if (ret == 0) {
+			int id = cell_id_by_name(name);
+
+			if (id < 0) {
+				printf("create: no cell \"%s\" in sysfs\n", name);
+				return 1;
+			}
+			printf("cell id %d\n", id);
+		}
 	} else if (!strcmp(argv[1], "load") && argc >= 3) {
 		struct cell_load cl;
 		size_t size;

@@ -4,13 +4,14 @@ import { registerEnableCommands } from './commands/enable.js';
 import { registerCellCommands } from './commands/cell.js';
 import { registerConsoleCommand } from './commands/console.js';
 import { registerIvshmemCommands } from './commands/ivshmem.js';
+import { registerHardwareCommands } from './commands/hardware.js';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
 import { versionReport } from './driver/abi.js';
 import { devicePath, sysfsRoot } from './driver/sysfs.js';
 
 /** The command groups a root cell uses; everything else is for the developer's machine. */
-const TARGET_GROUPS = new Set(['enable', 'disable', 'cell', 'console', 'ivshmem']);
+const TARGET_GROUPS = new Set(['enable', 'disable', 'cell', 'console', 'ivshmem', 'hardware']);
 
 /**
  * Whether argv needs the file-side groups (image, config, inmate). They
@@ -53,6 +54,7 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
 	registerCellCommands(program);
 	registerConsoleCommand(program);
 	registerIvshmemCommands(program);
+	registerHardwareCommands(program);
 	return program;
 }
 

@@ -49,6 +49,7 @@ describe('which command groups a command line loads', () => {
 		expect(needsFileCommands(argv('disable'))).toBe(false);
 		expect(needsFileCommands(argv('cell', 'list'))).toBe(false);
 		expect(needsFileCommands(argv('console', '-f'))).toBe(false);
+		expect(needsFileCommands(argv('hardware', 'check'))).toBe(false);
 		expect(needsFileCommands(argv('--version'))).toBe(false);
 		expect(needsFileCommands(argv('-V'))).toBe(false);
 	});
@@ -65,7 +66,7 @@ describe('which command groups a command line loads', () => {
 
 	it('builds the command tree accordingly', async () => {
 		const groups = async (...args: string[]) => (await buildProgram(argv(...args))).commands.map((c) => c.name());
-		expect(await groups('cell', 'list')).toEqual(['enable', 'disable', 'cell', 'console', 'ivshmem']);
-		expect(await groups('config', 'show', 'x.cell')).toEqual(['image', 'config', 'inmate', 'enable', 'disable', 'cell', 'console', 'ivshmem']);
+		expect(await groups('cell', 'list')).toEqual(['enable', 'disable', 'cell', 'console', 'ivshmem', 'hardware']);
+		expect(await groups('config', 'show', 'x.cell')).toEqual(['image', 'config', 'inmate', 'enable', 'disable', 'cell', 'console', 'ivshmem', 'hardware']);
 	});
 });

@@ -27,7 +27,7 @@ const plain = (roff: string) => roff.replace(/\\-/g, '-').replace(/\\e/g, '\\').
 
 describe('the command tree the generator sees', () => {
 	it('holds the file-side groups that target commands load on demand', () => {
-		expect(tree.commands.map((c) => c.name).sort()).toEqual(['cell', 'config', 'console', 'disable', 'enable', 'image', 'inmate', 'ivshmem']);
+		expect(tree.commands.map((c) => c.name).sort()).toEqual(['cell', 'config', 'console', 'disable', 'enable', 'hardware', 'image', 'inmate', 'ivshmem']);
 		expect(allCommands(tree).map((c) => c.path.join(' '))).toEqual(expect.arrayContaining(['config compile', 'image pack', 'inmate new', 'cell create', 'cell run']));
 	});
 });

@@ -273,9 +273,20 @@ describe('jailhouse cell load / run', () => {
 		expectUserError(run(['cell', 'load', '1', packed('a.bin', 0n), `${raw}@0x100`], env()), /a\.bin \(0x0-0x1000\) and .*raw\.bin \(0x100-0x140\) overlap/);
 	});
 
-	it('needs the cell config: remembered, or --config naming the same cell', () => {
+	it('checks against the remembered config, or --config naming the same cell; without either it loads and warns', () => {
 		const noState = { device: '/dev/null', sysfs: fakeSysfs() };
-		expectUserError(run(['cell', 'load', '1', `${raw}@0`], noState), /config of cell "inmate-demo" \(id 1\) is not remembered .* --config <cell\.cell>/);
+		// not remembered (a cell made by another tool): one warning line, then the load is tried (ENOTTY from /dev/null)
+		const unchecked = run(['cell', 'load', '1', `${raw}@0x200000`], noState);
+		expectUserError(unchecked, ENOTTY);
+		const warnings = unchecked.err.split('\n').filter((l) => l.startsWith('jailhouse: warning:'));
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toMatch(/images not checked against the config of cell "inmate-demo" \(id 1\): it is not remembered \(.*cells\/inmate-demo\.cell; the cell was created by another tool\).* give --config <cell\.cell> to check them$/);
+		expect(unchecked.err).not.toMatch(/does not fit/);
+		// remembered: the same image is checked and refused before the device is touched, with no such warning
+		const checked = run(['cell', 'load', '1', `${raw}@0x200000`], { ...noState, state: stateWithDemo() });
+		expectUserError(checked, /images rejected for cell "inmate-demo" before loading:\n- .*raw\.bin: image does not fit/);
+		expect(checked.err).not.toMatch(ENOTTY);
+		expect(checked.err).not.toMatch(/not checked/);
 		expectUserError(run(['cell', 'load', '1', `${raw}@0`, '--config', SECOND], noState), /is the config of cell "inmate-2", not of "inmate-demo"/);
 		expectUserError(run(['cell', 'load', '1', `${raw}@0`, '--config', DEMO], noState), ENOTTY);
 		expectUserError(run(['cell', 'load', '1', `${raw}@0x200000`, '--no-check'], noState), ENOTTY);

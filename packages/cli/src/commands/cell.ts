@@ -348,9 +348,13 @@ async function configForLoad(ref: CellRef, info: CellInfo | undefined, opts: Loa
 	const r = name !== undefined ? rememberedCell(name) : undefined;
 	if (r) return cellLayout(r.config);
 	if (!opts.check) return undefined;
-	throw new CliError(
-		`cannot check the images: the config of ${describe(ref, info)} is not remembered (${name !== undefined ? cellConfigPath(name) : 'cell unknown'}); give it with --config <cell.cell>, or --no-check to load unchecked`,
+	// A cell made by another tool (upstream's C tool, a script on the raw
+	// ioctls): load it anyway, the hypervisor confines the images to the
+	// cell's loadable memory; say what was not checked and how to check it.
+	warn(
+		`images not checked against the config of ${describe(ref, info)}: it is not remembered (${name !== undefined ? cellConfigPath(name) : 'cell unknown'}; the cell was created by another tool), so only the driver and hypervisor check that they fit its loadable memory; give --config <cell.cell> to check them`,
 	);
+	return undefined;
 }
 
 async function loadCommand(cellArg: string, specs: string[], opts: LoadOptions): Promise<void> {
@@ -533,7 +537,7 @@ export function registerCellCommands(program: Command): void {
 		.argument('<cell>', 'cell id or name')
 		.argument('<images...>', 'image[@address] or -s <text>, each optionally followed by -a <address> (default 0 for raw files and strings)')
 		.option(...nameOpt)
-		.option('--config <cell-config>', 'check the images against this cell config (default: the one `cell create` remembered)')
+		.option('--config <cell-config>', 'check the images against this cell config (default: the one `cell create` remembered; with neither, the images load unchecked and a warning says so)')
 		.option('--no-check', 'load without checking the images against the cell config (the driver still checks each fits loadable memory)')
 		.allowUnknownOption()
 		.action((c: string, images: string[], opts: LoadOptions) => loadCommand(c, images, opts));
