@@ -128,6 +128,13 @@ describe('errno meanings', () => {
 		expect(f.showConsole).toBe(true);
 		expect(ioctlFailure('ENABLE', E.EINVAL, ctx)).toEqual({ message: expect.stringMatching(/rejected the system config/), showConsole: true });
 	});
+	it('an interrupted wait for a cell\'s answer says what became of the cell', () => {
+		expect(ioctlFailure('CELL_DESTROY', E.EINTR, ctx).message).toBe(
+			'cannot destroy cell "inmate-demo" (id 1): interrupted while the cell had not answered the shutdown request; it was not destroyed. `jailhouse cell destroy` again destroys it without its consent (EINTR)',
+		);
+		expect(ioctlFailure('CELL_START', E.EINTR, ctx).message).toMatch(/had not answered the shutdown request; nothing changed \(EINTR\)$/);
+		expect(ioctlFailure('ENABLE', E.EINTR, ctx).message).toMatch(/interrupted by a signal; run the command again \(EINTR\)$/);
+	});
 	it('cell calls name the cell and the reason', () => {
 		expect(ioctlFailure('CELL_START', E.ENOENT, ctx).message).toBe('cannot start cell "inmate-demo" (id 1): no such cell; `jailhouse cell list` shows the cells (ENOENT)');
 		expect(ioctlFailure('CELL_LOAD', E.EPERM, ctx).message).toMatch(/denied the shutdown request/);

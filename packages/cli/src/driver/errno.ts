@@ -75,7 +75,12 @@ export function ioctlFailure(op: IoctlName, errno: number, ctx: IoctlFailureCont
 		return fail(`${ctx.device} does not understand the ${op} request: it is not the jailhouse device, or the driver is from another version (check JAILHOUSE_DEVICE, reload the driver)`);
 	}
 	if (is(errno, 'EFAULT')) return fail('the driver could not read the request from memory; this is a bug in the CLI or the driver, please report it');
-	if (is(errno, 'EINTR')) return fail('interrupted by a signal; run the command again');
+	if (is(errno, 'EINTR')) {
+		// the driver waited for a cell's answer to the shutdown request (kernel/cells.c)
+		if (op === 'CELL_DESTROY') return fail('interrupted while the cell had not answered the shutdown request; it was not destroyed. `jailhouse cell destroy` again destroys it without its consent');
+		if (op === 'CELL_LOAD' || op === 'CELL_START') return fail('interrupted while the cell had not answered the shutdown request; nothing changed');
+		return fail('interrupted by a signal; run the command again');
+	}
 	if (is(errno, 'EACCES')) return fail('permission denied; run as root');
 
 	switch (op) {
