@@ -86,10 +86,12 @@ describe.each(MODES)('upstream-API inmates in a cell ($mode)', ({ icount }) => {
 		await s.check('jh cell destroy inmate-demo', 120_000);
 	});
 
-	it('uart-demo style: cmdline_parse_str/int/bool values echoed, <test.h> checks, delay_us between lines, stop()', async () => {
+	it('uart-demo style: a 300-byte command line, cmdline_parse_str/int/bool values echoed, <test.h> checks, delay_us between lines, stop()', async () => {
 		const mark = uartMark();
 		await s.check(`jh cell create ${CELLS}/${CELL}`, 120_000);
-		await s.check('jh cell load inmate-demo /test/upstream-uart-demo.bin -s "greeting=Servus count=4 pause-ms=300 shout" -a 0x1000', 120_000);
+		// past the default 256 bytes: the demo's CMDLINE_BUFFER(512) is what the parser reads
+		const pad = `pad=${'x'.repeat(300)}`;
+		await s.check(`jh cell load inmate-demo /test/upstream-uart-demo.bin -s "${pad} greeting=Servus count=4 pause-ms=300 shout" -a 0x1000`, 120_000);
 		const t0 = Number((await s.check('cat /proc/uptime')).split(' ')[0]);
 		await s.check('jh cell start inmate-demo', 120_000);
 		await s.waitFor('uart', /upstream-uart-demo: done after 4 lines\n/, 120_000, mark);
