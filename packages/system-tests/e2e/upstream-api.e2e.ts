@@ -19,13 +19,16 @@ const SDK = join(repoRoot(), 'inmate-sdk');
 const DEMOS = ['gic-demo', 'uart-demo', 'ivshmem-demo'] as const;
 const CELL = 'qemu-arm64-inmate-demo.cell';
 
-/** Builds each demo's cell image from its sources (incremental: the package build's objects). */
-async function buildDemos(): Promise<Record<(typeof DEMOS)[number], string>> {
+/**
+ * Builds each demo's cell image from its sources, incrementally, in a
+ * folder of this QEMU mode's own (the two modes may run side by side).
+ */
+async function buildDemos(mode: string): Promise<Record<(typeof DEMOS)[number], string>> {
 	const images = {} as Record<(typeof DEMOS)[number], string>;
 	for (const d of DEMOS) {
 		const r = await buildInmate({
 			dir: join(SDK, 'test', 'upstream-api', d),
-			outDir: join(SDK, 'out', 'build', `upstream-api-${d}`),
+			outDir: join(SDK, 'out', 'build', `e2e-${mode}-upstream-api-${d}`),
 			sdkRoot: SDK,
 			targets: ['cell'],
 		});
@@ -35,7 +38,7 @@ async function buildDemos(): Promise<Record<(typeof DEMOS)[number], string>> {
 	return images;
 }
 
-describe.each(MODES)('upstream-API inmates in a cell ($mode)', ({ icount }) => {
+describe.each(MODES)('upstream-API inmates in a cell ($mode)', ({ mode, icount }) => {
 	let s: QemuSession;
 	const uartMark = () => s.console('uart').length;
 	const cellState = async (name: string) =>
@@ -43,7 +46,7 @@ describe.each(MODES)('upstream-API inmates in a cell ($mode)', ({ icount }) => {
 	const since = (mark: number) => s.console('uart').slice(mark);
 
 	beforeAll(async () => {
-		const images = await buildDemos();
+		const images = await buildDemos(mode);
 		s = await bootWithDriver(
 			icount,
 			DEMOS.map((d) => ({ hostPath: images[d], guestPath: `/test/upstream-${d}.bin` })),
