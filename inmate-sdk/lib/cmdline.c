@@ -28,7 +28,13 @@ static const char *find_param(const char *param, unsigned long *len,
 {
 	unsigned long name_len = strlen(param), n = 0, start, k;
 	/* the buffer need not hold a NUL if the loader filled it up */
-	unsigned long limit = strnlen(cmdline, cmdline_size);
+	/*
+	 * Read through a volatile access: gcc folds the weak default's
+	 * value (256) into the code otherwise, and CMDLINE_BUFFER()'s own
+	 * size would never be seen.
+	 */
+	unsigned long limit =
+		strnlen(cmdline, *(const volatile unsigned long *)&cmdline_size);
 
 	if (name_len && param[name_len - 1] == '=')
 		name_len--;

@@ -8,7 +8,9 @@
  * The benchmark inmates (bench/) go to out/bench/ for the benchmark suite
  * (packages/system-tests/bench/), not staged either. The linux-loader
  * (tools/linux-loader, `jailhouse cell linux`) goes to out/inmates/ as a
- * raw image.
+ * raw image. The demos written against upstream's inmate API
+ * (test/upstream-api/, "api": "upstream") go to out/upstream-api/ for the
+ * system tests (packages/system-tests e2e/upstream-api.e2e.ts), not staged.
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
 	const out = join(sdk, 'out');
 	const demos = readdirSync(join(sdk, 'demos')).sort();
 	// Only what this build produced gets staged; objects in out/build stay for incremental builds.
-	for (const d of ['inmates', 'bare', 'attacks', 'bench']) {
+	for (const d of ['inmates', 'bare', 'attacks', 'bench', 'upstream-api']) {
 		rmSync(join(out, d), { recursive: true, force: true });
 		mkdirSync(join(out, d), { recursive: true });
 	}
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
 	console.log('inmate-sdk: linux-loader: cell (raw image)');
 	await buildCellOnly(sdk, join(sdk, 'test', 'attacks'), join(out, 'attacks'), 'attack');
 	await buildCellOnly(sdk, join(sdk, 'bench'), join(out, 'bench'), 'bench');
+	await buildCellOnly(sdk, join(sdk, 'test', 'upstream-api'), join(out, 'upstream-api'), 'upstream-api');
 }
 
 main().catch((err: unknown) => {

@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { loadMapPath, packImage, serializeLoadMap } from '@jailhouse/image';
 import { InmateError } from './errors.js';
 import { type Manifest, type Target, readManifest } from './manifest.js';
-import { type CrossToolchain, SDK_SOURCES, findCrossToolchain, findSdkRoot } from './sdk.js';
+import { type CrossToolchain, SDK_SOURCES, UPSTREAM_API_SOURCES, findCrossToolchain, findSdkRoot } from './sdk.js';
 
 export interface BuildOptions {
 	/** Project folder with inmate.json. */
@@ -182,16 +182,26 @@ async function buildTarget(
 	log: (line: string) => void,
 ): Promise<TargetResult> {
 	const tdir = join(outDir, target);
-	const includes = [join(sdk, 'include'), join(sdk, 'arch', 'arm64', 'include'), ...m.includes.map((i) => resolve(dir, i))];
-	const cflags = [...COMMON_CFLAGS, ...includes.map((i) => `-I${i}`), ...defineArgs(m, target)];
+	const sdkIncludes = [join(sdk, 'include'), join(sdk, 'arch', 'arm64', 'include')];
+	const projectIncludes = m.includes.map((i) => resolve(dir, i));
+	const defines = defineArgs(m, target);
+	const sdkFlags = [...COMMON_CFLAGS, ...[...sdkIncludes, ...projectIncludes].map((i) => `-I${i}`), ...defines];
+	// Sources written against upstream's API see its headers only (they
+	// stand alone: upstream's types differ from the SDK's); the SDK and the
+	// layer's library are built as always.
+	const appFlags =
+		m.api === 'upstream'
+			? [...COMMON_CFLAGS, ...[join(sdk, 'include', 'upstream'), ...projectIncludes].map((i) => `-I${i}`), ...defines]
+			: sdkFlags;
+	const sdkSources = m.api === 'upstream' ? [...SDK_SOURCES, ...UPSTREAM_API_SOURCES] : SDK_SOURCES;
 
 	const units: CompileUnit[] = [
-		...SDK_SOURCES.map((s) => ({ source: join(sdk, s), object: join(tdir, 'sdk', `${s}.o`), display: `sdk/${s}` })),
-		...m.sources.map((s) => ({ source: resolve(dir, s), object: join(tdir, 'app', `${s}.o`), display: s })),
-	].map((u) => ({
+		...sdkSources.map((s) => ({ source: join(sdk, s), object: join(tdir, 'sdk', `${s}.o`), display: `sdk/${s}`, app: false })),
+		...m.sources.map((s) => ({ source: resolve(dir, s), object: join(tdir, 'app', `${s}.o`), display: s, app: true })),
+	].map(({ app, ...u }) => ({
 		...u,
 		// The application's flags apply to its own sources only.
-		args: [...cflags, ...(u.display.startsWith('sdk/') ? [] : m.cflags), '-MMD', '-MP', '-c', u.source, '-o', u.object],
+		args: [...(app ? [...appFlags, ...m.cflags] : sdkFlags), '-MMD', '-MP', '-c', u.source, '-o', u.object],
 	}));
 
 	const compiled: string[] = [];

@@ -9,6 +9,14 @@ export const MANIFEST_FILE = 'inmate.json';
 export type Target = 'cell' | 'bare';
 export const TARGETS: readonly Target[] = ['cell', 'bare'];
 
+/**
+ * The C API the sources are written against: the SDK's own (`<inmate.h>`
+ * with `inmate/*.h`), or upstream Jailhouse's inmates/lib API
+ * (include/upstream/: `<inmate.h>`, `<gic.h>`, `<test.h>`, `<asm/sysregs.h>`).
+ */
+export type InmateApi = 'sdk' | 'upstream';
+export const APIS: readonly InmateApi[] = ['sdk', 'upstream'];
+
 /** The build-time default console (used bare, or when the cell's descriptor is unusable). */
 export interface ConsoleDefault {
 	type: 'pl011' | '8250';
@@ -23,6 +31,8 @@ export interface Manifest {
 	/** C and assembly sources, relative to the project folder. */
 	sources: string[];
 	targets: Target[];
+	/** The API the sources use (default sdk). */
+	api: InmateApi;
 	/** -D definitions (a value of true means a bare -DNAME). */
 	defines: Record<string, string | number | boolean>;
 	/** Extra include folders, relative to the project folder. */
@@ -68,7 +78,7 @@ function cellPath(file: string, v: unknown): string {
 export function parseManifest(raw: unknown, file = MANIFEST_FILE): Manifest {
 	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, 'must contain a JSON object');
 	const o = raw as Record<string, unknown>;
-	const known = ['name', 'sources', 'targets', 'defines', 'includes', 'cflags', 'ramSize', 'stackSize', 'console', 'description', 'cell'];
+	const known = ['name', 'sources', 'targets', 'defines', 'includes', 'cflags', 'ramSize', 'stackSize', 'console', 'description', 'cell', 'api'];
 	for (const k of Object.keys(o)) if (!known.includes(k)) fail(file, `unknown key "${k}" (known: ${known.join(', ')})`);
 
 	if (typeof o.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(o.name)) {
@@ -81,6 +91,11 @@ export function parseManifest(raw: unknown, file = MANIFEST_FILE): Manifest {
 	}
 	const targets = o.targets === undefined ? [...TARGETS] : stringArray(file, 'targets', o.targets, true);
 	for (const t of targets) if (!TARGETS.includes(t as Target)) fail(file, `unknown target "${t}" (cell or bare)`);
+
+	const api = o.api === undefined ? 'sdk' : o.api;
+	if (typeof api !== 'string' || !APIS.includes(api as InmateApi)) {
+		fail(file, `"api" must be "sdk" (the SDK's own API, the default) or "upstream" (upstream Jailhouse's inmate API), got ${JSON.stringify(o.api)}`);
+	}
 
 	const defines: Manifest['defines'] = {};
 	if (o.defines !== undefined) {
@@ -108,6 +123,7 @@ export function parseManifest(raw: unknown, file = MANIFEST_FILE): Manifest {
 		name: o.name,
 		sources,
 		targets: [...new Set(targets)] as Target[],
+		api: api as InmateApi,
 		defines,
 		includes: stringArray(file, 'includes', o.includes, false),
 		cflags: stringArray(file, 'cflags', o.cflags, false),

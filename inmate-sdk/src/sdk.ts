@@ -53,6 +53,9 @@ export const SDK_SOURCES = [
 	'arch/arm64/vectors.S',
 ];
 
+/** The upstream API layer (include/upstream/), linked for "api": "upstream" projects only. */
+export const UPSTREAM_API_SOURCES = ['lib/upstream/upstream.c'];
+
 function which(name: string): string | undefined {
 	for (const dir of (process.env.PATH ?? '').split(delimiter)) {
 		if (!dir) continue;

@@ -6,13 +6,21 @@ import { parseManifest } from '../src/manifest.js';
 describe('inmate.json', () => {
 	it('fills in defaults', () => {
 		const m = parseManifest({ name: 'demo', sources: ['main.c'] });
-		expect(m).toEqual({ name: 'demo', sources: ['main.c'], targets: ['cell', 'bare'], defines: {}, includes: [], cflags: [], ramSize: undefined, stackSize: undefined });
+		expect(m).toEqual({ name: 'demo', sources: ['main.c'], targets: ['cell', 'bare'], api: 'sdk', defines: {}, includes: [], cflags: [], ramSize: undefined, stackSize: undefined });
 	});
 
 	it('takes the cell config inmate run uses, inside the project only', () => {
 		expect(parseManifest({ name: 'x', sources: ['a.c'], cell: 'cells/x.yaml' }).cell).toBe('cells/x.yaml');
 		for (const cell of ['/etc/x.cell', '../x.cell', '', 3]) {
 			expect(() => parseManifest({ name: 'x', sources: ['a.c'], cell })).toThrow(/"cell" must be the path of a cell config inside the project folder/);
+		}
+	});
+
+	it('takes the API the sources are written against: the SDK\'s (default) or upstream\'s', () => {
+		expect(parseManifest({ name: 'x', sources: ['a.c'], api: 'upstream' }).api).toBe('upstream');
+		expect(parseManifest({ name: 'x', sources: ['a.c'], api: 'sdk' }).api).toBe('sdk');
+		for (const api of ['Upstream', 'linux', '', 1, true]) {
+			expect(() => parseManifest({ name: 'x', sources: ['a.c'], api })).toThrow(/"api" must be "sdk" \(the SDK's own API, the default\) or "upstream"/);
 		}
 	});
 
