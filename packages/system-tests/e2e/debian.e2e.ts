@@ -94,6 +94,11 @@ describe('Debian packages', () => {
 		expect(files(`jailhouse-modules-${krel}`)).toMatch(new RegExp(` \\./usr/lib/modules/${krel}/extra/jailhouse\\.ko\\n`));
 		const dkms = files('jailhouse-dkms');
 		for (const f of ['dkms.conf', 'kernel/Kbuild', 'kernel/main.c', 'firmware/include/jailhouse/cell-config.h']) expect(dkms).toContain(`./usr/src/jailhouse-${version}/${f}\n`);
+		// only the driver's sources: what git tracks in kernel/, no build leftovers (*.mod.c, objects)
+		const shipped = [...dkms.matchAll(new RegExp(` \\./usr/src/jailhouse-${version.replace(/\./g, '\\.')}/kernel/([^/\n]+)\n`, 'g'))].map((m) => m[1]).sort();
+		const tracked = ok('git', ['-C', ROOT, 'ls-files', 'kernel/Kbuild', 'kernel/*.c', 'kernel/*.h']).split('\n').filter((f) => /^kernel\/[^/]+$/.test(f)).map((f) => f.slice('kernel/'.length)).sort();
+		expect(shipped).toEqual(tracked);
+		expect(dkms).not.toMatch(/\.mod\.c|\.o\n|\.cmd\n/);
 		const tools = files('jailhouse');
 		for (const f of [
 			'usr/bin/jailhouse',
