@@ -31,8 +31,12 @@ export interface ReleaseConfig {
 	/** The build, run after the versions are applied (argv; in the repository root). */
 	build: string[];
 	components: ComponentSpec[];
-	/** Also add a debian/changelog entry when this package is released. */
-	debianChangelog?: { package: string; file: string };
+	/**
+	 * Also add a debian/changelog entry when this package is released,
+	 * signed by DEBFULLNAME <DEBEMAIL> when set, else by the Maintainer
+	 * field of `maintainerFrom` (the project's default signer).
+	 */
+	debianChangelog?: { package: string; file: string; maintainerFrom: string };
 	/** Where the artifacts go (relative to the root). */
 	outDir: string;
 }
@@ -40,7 +44,7 @@ export interface ReleaseConfig {
 export const PROJECT_CONFIG: ReleaseConfig = {
 	build: ['pnpm', 'turbo', 'run', 'build', '--output-logs=errors-only'],
 	outDir: 'out/release',
-	debianChangelog: { package: '@jailhouse/cli', file: 'debian/changelog' },
+	debianChangelog: { package: '@jailhouse/cli', file: 'debian/changelog', maintainerFrom: 'debian/control.in' },
 	components: [
 		{
 			package: '@jailhouse/firmware',
