@@ -120,6 +120,32 @@ describe('Debian packages', () => {
 		console.log(`packages:\n${debs(A).map((d) => `  ${d.padEnd(56)} ${String(statSync(join(A, d)).size).padStart(8)} bytes`).join('\n')}`);
 	});
 
+	it('debian/copyright names every third-party package the .debs carry, bundled or shipped', () => {
+		// bundled: the npm packages in the CLI bundles' source maps; shipped: the jailhouse package's node_modules/
+		const bundled = new Set<string>();
+		const dist = join(ROOT, 'packages/cli/dist');
+		for (const map of readdirSync(dist).filter((f) => f.endsWith('.mjs.map'))) {
+			for (const src of (JSON.parse(readFileSync(join(dist, map), 'utf8')) as { sources: string[] }).sources) {
+				const m = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(src);
+				if (m) bundled.add(m[1]!);
+			}
+		}
+		const listing = ok('dpkg-deb', ['-c', join(A, `jailhouse_${version}_arm64.deb`)]);
+		const shipped = new Set([...listing.matchAll(/ \.\/usr\/lib\/jailhouse\/node_modules\/((?:@[^/]+\/)?[^/]+)\/\n/g)].map((m) => m[1]!));
+		expect([...bundled].sort()).toEqual(['commander', 'yaml', 'zod']);
+		expect([...shipped].sort()).toEqual(['@koromix/koffi-linux-arm64', 'koffi']);
+		// the SDK bundle carries no third-party code
+		const sdkDir = join(work, 'sdk-deb');
+		ok('dpkg-deb', ['-x', join(A, `jailhouse-inmate-dev_${version}_all.deb`), sdkDir]);
+		expect(readFileSync(join(sdkDir, 'usr/share/jailhouse/inmate-sdk/dist/index.js'), 'utf8')).not.toMatch(/node_modules/);
+		const cliDir = join(work, 'cli-deb');
+		ok('dpkg-deb', ['-x', join(A, `jailhouse_${version}_arm64.deb`), cliDir]);
+		const copyright = readFileSync(join(cliDir, 'usr/share/doc/jailhouse/copyright'), 'utf8');
+		for (const pkg of [...bundled, ...shipped]) expect(copyright, pkg).toMatch(new RegExp(`^(Files:| ) +node_modules/\\.pnpm/${pkg.replace('/', '\\+')}@\\*$`, 'm'));
+		expect(copyright).not.toMatch(/example\.org/);
+		expect(ok('dpkg-deb', ['-f', join(A, `jailhouse_${version}_arm64.deb`), 'Maintainer'])).not.toMatch(/example\.org/);
+	});
+
 	it('is reproducible: a build of the same commit in another folder, later, gives byte-identical .debs', () => {
 		expect(debs(B)).toEqual(debs(A));
 		const rows = debs(A).map((d) => ({ deb: d, a: sha256(join(A, d)), b: sha256(join(B, d)) }));
