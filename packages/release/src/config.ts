@@ -6,6 +6,8 @@
 export interface FileSpec {
 	from: string;
 	to: string;
+	/** With `folder/*.ext`: names ending so are left out (build leftovers). */
+	exclude?: string[];
 }
 
 export interface ArtifactSpec {
@@ -69,7 +71,8 @@ export const PROJECT_CONFIG: ReleaseConfig = {
 					kind: 'tar',
 					files: [
 						{ from: 'kernel/Kbuild', to: 'kernel/Kbuild' },
-						{ from: 'kernel/*.c', to: 'kernel' },
+						// not the *.mod.c an in-tree module build leaves
+						{ from: 'kernel/*.c', to: 'kernel', exclude: ['.mod.c'] },
 						{ from: 'kernel/*.h', to: 'kernel' },
 						{ from: 'kernel/README.md', to: 'kernel/README.md' },
 						{ from: 'firmware/include/jailhouse/*.h', to: 'firmware/include/jailhouse' },
@@ -83,13 +86,15 @@ export const PROJECT_CONFIG: ReleaseConfig = {
 			artifacts: [
 				{
 					name: 'jailhouse-inmate-sdk',
-					purpose: 'the bare-metal C SDK for inmates: headers, library sources, linker scripts, templates (set JAILHOUSE_INMATE_SDK to it)',
+					purpose: 'the bare-metal C SDK for inmates: headers, library sources, linker scripts, templates and the build scripts `jailhouse inmate` loads (set JAILHOUSE_INMATE_SDK to it)',
 					kind: 'tar',
 					files: [
 						{ from: 'inmate-sdk/include', to: 'include' },
 						{ from: 'inmate-sdk/lib', to: 'lib' },
 						{ from: 'inmate-sdk/arch', to: 'arch' },
 						{ from: 'inmate-sdk/templates', to: 'templates' },
+						// the build scripts `jailhouse inmate` loads (JAILHOUSE_INMATE_SDK=<this folder>)
+						{ from: 'inmate-sdk/out/installed/dist/index.js', to: 'dist/index.js' },
 						{ from: 'inmate-sdk/README.md', to: 'README.md' },
 					],
 				},

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	buildRootCellInitramfs,
@@ -221,6 +222,72 @@ describe('Debian packages', () => {
 		const ko = join(tree, `jailhouse/${version}/${target.kernelRelease}/aarch64/module/jailhouse.ko`);
 		expect(existsSync(ko)).toBe(true);
 		expect(ok('modinfo', ['-F', 'vermagic', ko])).toMatch(new RegExp(`^${target.kernelRelease.replace(/\./g, '\\.')} SMP`));
+	});
+
+	describe('installed on the host (dpkg -x into a folder): the SDK and the command work from the installed files alone', () => {
+		const root = join(work, 'host-root');
+		const proj = join(work, 'host-projects');
+		const mjs = () => join(root, 'usr/lib/jailhouse/jailhouse.mjs');
+		// nothing of the checkout: no JAILHOUSE_* settings, run outside it
+		const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JAILHOUSE_'))), ...extra });
+		const jh = (args: string[], extra: NodeJS.ProcessEnv = {}) => sh(process.execPath, [mjs(), ...args], { cwd: proj, env: env(extra) });
+		const cells = () => join(root, 'usr/share/jailhouse/cells');
+
+		beforeAll(() => {
+			for (const p of ['jailhouse', 'jailhouse-inmate-dev', 'jailhouse-configs']) ok('dpkg-deb', ['-x', join(A, debs(A).find((d) => d.startsWith(`${p}_`))!), root]);
+			mkdirSync(proj, { recursive: true });
+			expect(existsSync('/usr/share/jailhouse/inmate-sdk'), 'this host has an SDK installed system-wide; the test needs a host without one').toBe(false);
+		});
+
+		it('jailhouse inmate new, inmate build and config check with the installed SDK and configs', () => {
+			const made = jh(['inmate', 'new', 'hello']);
+			expect(made.out).toMatch(/^created hello\/: .*main\.c/m);
+			expect(made.status).toBe(0);
+			const built = jh(['inmate', 'build', 'hello']);
+			expect(built.status, built.out).toBe(0);
+			expect(built.out).toMatch(/hello \[cell\]: built: hello\/build\/cell\/hello\.bin/);
+			expect(statSync(join(proj, 'hello/build/cell/hello.bin')).size).toBeGreaterThan(0);
+			const checked = jh(['config', 'check', join(cells(), 'qemu-arm64.cell'), join(cells(), 'qemu-arm64-inmate-demo.cell')]);
+			expect(checked.status, checked.out).toBe(0);
+			expect(checked.out).toMatch(/^ok: system config and 1 cell config/m);
+		});
+
+		it('the release tarball jailhouse-inmate-sdk-<version> works through JAILHOUSE_INMATE_SDK', async () => {
+			// @jailhouse/release's built module (not a dependency of this package): the artifact spec and writer `pnpm release` uses
+			interface Spec { name: string }
+			interface Release {
+				PROJECT_CONFIG: { components: { package: string; artifacts: Spec[] }[] };
+				writeArtifact(a: { root: string; spec: Spec; packageDir: string; version: string; changelog: string; epoch: number; into: string }): Promise<{ dir: string }>;
+			}
+			const rel = (await import(pathToFileURL(join(ROOT, 'packages/release/dist/index.js')).href)) as Release;
+			const spec = rel.PROJECT_CONFIG.components.find((c) => c.package === '@jailhouse/inmate-sdk')!.artifacts.find((a) => a.name === 'jailhouse-inmate-sdk')!;
+			const sdkVersion = (JSON.parse(readFileSync(join(ROOT, 'inmate-sdk/package.json'), 'utf8')) as { version: string }).version;
+			const art = await rel.writeArtifact({ root: ROOT, spec, packageDir: join(ROOT, 'inmate-sdk'), version: sdkVersion, changelog: '', epoch: 0, into: join(work, 'release') });
+			const unpacked = join(work, 'tarball');
+			mkdirSync(unpacked, { recursive: true });
+			ok('tar', ['-xzf', join(art.dir, `jailhouse-inmate-sdk-${sdkVersion}.tar.gz`), '-C', unpacked]);
+			const sdk = join(unpacked, `jailhouse-inmate-sdk-${sdkVersion}`);
+			// only the tarball's SDK: the installed one is moved away meanwhile
+			const installed = join(root, 'usr/share/jailhouse/inmate-sdk');
+			renameSync(installed, `${installed}.away`);
+			try {
+				const none = jh(['inmate', 'new', 'nosdk']);
+				expect(none.status).toBe(1);
+				expect(none.out).toMatch(/the inmate SDK is not installed .*install jailhouse-inmate-dev, or set JAILHOUSE_INMATE_SDK/);
+				expect(existsSync(join(proj, 'nosdk'))).toBe(false);
+				const made = jh(['inmate', 'new', 'fromtar'], { JAILHOUSE_INMATE_SDK: sdk });
+				expect(made.status, made.out).toBe(0);
+				const built = jh(['inmate', 'build', 'fromtar'], { JAILHOUSE_INMATE_SDK: sdk });
+				expect(built.status, built.out).toBe(0);
+				expect(statSync(join(proj, 'fromtar/build/bare/fromtar.bin')).size).toBeGreaterThan(0);
+				const wrong = jh(['inmate', 'new', 'wrong'], { JAILHOUSE_INMATE_SDK: join(sdk, 'include') });
+				expect(wrong.status).toBe(1);
+				expect(wrong.out).toContain(`JAILHOUSE_INMATE_SDK=${join(sdk, 'include')} has no dist/index.js: point it at an unpacked jailhouse-inmate-sdk-<version> release tarball`);
+				expect(existsSync(join(proj, 'wrong'))).toBe(false);
+			} finally {
+				renameSync(`${installed}.away`, installed);
+			}
+		});
 	});
 
 	describe('installed by dpkg in the QEMU root cell', () => {
