@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { capture, which } from './exec.js';
 
 export interface Check {
@@ -14,11 +16,23 @@ export interface Check {
 export interface DoctorOptions {
 	/** PATH to search; tests pass a reduced one to fake a missing tool. */
 	path?: string;
+	/** Folders QEMU finds option ROMs in; tests pass others to fake a missing ROM. */
+	romDirs?: string[];
 }
 
-/** Host packages the project needs (docs/QEMU-ARM64.md). */
+/**
+ * Host packages the project needs (docs/QEMU-ARM64.md), installed without
+ * their recommendations: QEMU's would add a GUI, GStreamer, Mesa, UEFI
+ * images and block back ends a headless test machine never uses. What the
+ * project does use is named here: ipxe-qemu holds efi-virtio.rom, the
+ * option ROM of the virt machine's default NIC (virtio-net-pci), without
+ * which qemu-system-aarch64 exits with `failed to find romfile`; gcc's
+ * libc6-dev for the kernel build's host programs. No UEFI (qemu-efi-*):
+ * QEMU boots the kernel with -kernel; no qemu-utils: no disk images.
+ */
 export const HOST_PACKAGES = [
 	'qemu-system-arm',
+	'ipxe-qemu',
 	'gcc-aarch64-linux-gnu',
 	'binutils-aarch64-linux-gnu',
 	'libc6-dev-arm64-cross',
@@ -31,8 +45,13 @@ export const HOST_PACKAGES = [
 	'device-tree-compiler',
 	'make',
 	'gcc',
+	'libc6-dev',
 	'gdb-multiarch',
 ];
+
+/** Where Debian's QEMU looks for option ROMs (its firmware path). */
+const QEMU_ROM_DIRS = ['/usr/share/qemu', '/usr/lib/ipxe/qemu'];
+const NIC_ROM = 'efi-virtio.rom';
 
 interface ToolSpec {
 	name: string;
@@ -73,6 +92,15 @@ export async function doctor(opts: DoctorOptions = {}): Promise<Check[]> {
 			packages: spec.packages,
 		});
 	}
+	const romDirs = opts.romDirs ?? QEMU_ROM_DIRS;
+	const rom = romDirs.map((d) => join(d, NIC_ROM)).find((f) => existsSync(f));
+	checks.push({
+		name: `QEMU NIC option ROM (${NIC_ROM})`,
+		ok: rom !== undefined,
+		detail: rom ?? `${NIC_ROM} not in ${romDirs.join(' or ')}: qemu-system-aarch64 would exit with "failed to find romfile"`,
+		fix: rom ? undefined : aptInstallCommand(['ipxe-qemu']),
+		packages: ['ipxe-qemu'],
+	});
 	checks.push(await checkArm64Foreign(path));
 	return checks;
 }

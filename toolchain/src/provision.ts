@@ -103,7 +103,8 @@ async function ensureHost(opts: ProvisionOptions, log: (l: string) => void): Pro
 	commands.push(['apt-get', ['update']]);
 	if (packages.length > 0) {
 		// Install the whole set: a partly provisioned host misses more than doctor sees (headers, libs).
-		commands.push(['apt-get', ['install', '-y', ...new Set([...HOST_PACKAGES, ...packages])]]);
+		// Without recommendations: HOST_PACKAGES names everything used (doctor.ts).
+		commands.push(['apt-get', ['install', '-y', '--no-install-recommends', ...new Set([...HOST_PACKAGES, ...packages])]]);
 	}
 	if (packaging.length > 0) commands.push(['apt-get', ['install', '-y', '--no-install-recommends', ...packaging]]);
 	const text = commands.map(([c, a]) => `${c} ${a.join(' ')}`).join(' && ');

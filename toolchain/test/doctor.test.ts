@@ -45,6 +45,14 @@ describe('doctor', () => {
 		expect(r.stderr).toMatch(/requirement\(s\) missing/);
 	});
 
+	it('reports a missing NIC option ROM (ipxe-qemu) with the apt command that installs it', async () => {
+		const checks = await doctor({ romDirs: [mkdtempSync(join(tmpdir(), 'jh-doctor-roms-'))] });
+		const rom = checks.find((c) => c.name === 'QEMU NIC option ROM (efi-virtio.rom)')!;
+		expect(rom.ok).toBe(false);
+		expect(rom.detail).toMatch(/failed to find romfile/);
+		expect(rom.fix).toBe('apt-get update && apt-get install -y ipxe-qemu');
+	});
+
 	it('passes on this host when everything is installed', async () => {
 		const checks = await doctor();
 		const missing = checks.filter((c) => !c.ok).map((c) => c.name);

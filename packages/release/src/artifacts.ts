@@ -16,7 +16,7 @@ export function expand(root: string, spec: FileSpec): [string, string][] {
 	if (star >= 0) {
 		const dir = join(root, spec.from.slice(0, star));
 		const suffix = spec.from.slice(star + 2);
-		const names = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(suffix) && statSync(join(dir, n)).isFile()) : [];
+		const names = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(suffix) && !(spec.exclude ?? []).some((x) => n.endsWith(x)) && statSync(join(dir, n)).isFile()) : [];
 		if (names.length === 0) throw new ReleaseError(`nothing matches ${spec.from}: was it built?`);
 		return names.sort().map((n) => [join(dir, n), join(spec.to, n)]);
 	}

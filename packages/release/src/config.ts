@@ -6,6 +6,8 @@
 export interface FileSpec {
 	from: string;
 	to: string;
+	/** With `folder/*.ext`: names ending so are left out (build leftovers). */
+	exclude?: string[];
 }
 
 export interface ArtifactSpec {
@@ -31,8 +33,12 @@ export interface ReleaseConfig {
 	/** The build, run after the versions are applied (argv; in the repository root). */
 	build: string[];
 	components: ComponentSpec[];
-	/** Also add a debian/changelog entry when this package is released. */
-	debianChangelog?: { package: string; file: string };
+	/**
+	 * Also add a debian/changelog entry when this package is released,
+	 * signed by DEBFULLNAME <DEBEMAIL> when set, else by the Maintainer
+	 * field of `maintainerFrom` (the project's default signer).
+	 */
+	debianChangelog?: { package: string; file: string; maintainerFrom: string };
 	/** Where the artifacts go (relative to the root). */
 	outDir: string;
 }
@@ -40,7 +46,7 @@ export interface ReleaseConfig {
 export const PROJECT_CONFIG: ReleaseConfig = {
 	build: ['pnpm', 'turbo', 'run', 'build', '--output-logs=errors-only'],
 	outDir: 'out/release',
-	debianChangelog: { package: '@jailhouse/cli', file: 'debian/changelog' },
+	debianChangelog: { package: '@jailhouse/cli', file: 'debian/changelog', maintainerFrom: 'debian/control.in' },
 	components: [
 		{
 			package: '@jailhouse/firmware',
@@ -65,7 +71,8 @@ export const PROJECT_CONFIG: ReleaseConfig = {
 					kind: 'tar',
 					files: [
 						{ from: 'kernel/Kbuild', to: 'kernel/Kbuild' },
-						{ from: 'kernel/*.c', to: 'kernel' },
+						// not the *.mod.c an in-tree module build leaves
+						{ from: 'kernel/*.c', to: 'kernel', exclude: ['.mod.c'] },
 						{ from: 'kernel/*.h', to: 'kernel' },
 						{ from: 'kernel/README.md', to: 'kernel/README.md' },
 						{ from: 'firmware/include/jailhouse/*.h', to: 'firmware/include/jailhouse' },
@@ -79,13 +86,15 @@ export const PROJECT_CONFIG: ReleaseConfig = {
 			artifacts: [
 				{
 					name: 'jailhouse-inmate-sdk',
-					purpose: 'the bare-metal C SDK for inmates: headers, library sources, linker scripts, templates (set JAILHOUSE_INMATE_SDK to it)',
+					purpose: 'the bare-metal C SDK for inmates: headers, library sources, linker scripts, templates and the build scripts `jailhouse inmate` loads (set JAILHOUSE_INMATE_SDK to it)',
 					kind: 'tar',
 					files: [
 						{ from: 'inmate-sdk/include', to: 'include' },
 						{ from: 'inmate-sdk/lib', to: 'lib' },
 						{ from: 'inmate-sdk/arch', to: 'arch' },
 						{ from: 'inmate-sdk/templates', to: 'templates' },
+						// the build scripts `jailhouse inmate` loads (JAILHOUSE_INMATE_SDK=<this folder>)
+						{ from: 'inmate-sdk/out/installed/dist/index.js', to: 'dist/index.js' },
 						{ from: 'inmate-sdk/README.md', to: 'README.md' },
 					],
 				},

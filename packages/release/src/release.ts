@@ -36,6 +36,8 @@ export interface ReleaseOptions {
 	log?: (line: string) => void;
 	/** Date of the debian/changelog entry. */
 	now?: Date;
+	/** DEBFULLNAME and DEBEMAIL for the debian/changelog entry's signer (default: process.env). */
+	env?: NodeJS.ProcessEnv;
 }
 
 export interface ReleasePlan {
@@ -163,18 +165,89 @@ export function wrap(text: string, first: string, rest: string, width = 80): str
 	return lines.join('\n');
 }
 
-/** A new debian/changelog entry on top, with the maintainer of the last one. */
-export function debianChangelogEntry(current: string, source: string, version: string, changes: string, now: Date): string {
-	const trailer = /^ -- (.+?)  /m.exec(current);
-	if (!trailer) throw new ReleaseError('debian/changelog has no trailer line to take the maintainer from');
-	// The changesets' own entries (top-level bullets), wrapped at 80
-	// columns; "Updated dependencies" lists are for the npm changelog.
-	const bullets = changes
-		.split('\n')
-		.filter((l) => /^- /.test(l) && !/^- Updated dependencies/.test(l))
-		.map((l) => wrap(l.replace(/^- /, '').replace(/^[0-9a-f]{7,40}: /, ''), '  * ', '    '));
+/**
+ * The first sentence of a markdown paragraph: up to the first `.`, `!` or
+ * `?` followed by the end or by a space and a capital, a backtick, a quote
+ * or an opening parenthesis, never inside backticks or parentheses nor
+ * after an abbreviation (e.g., i.e., etc., cf., vs.). The whole paragraph
+ * when it has no such end; a trailing colon (a list follows) becomes a full
+ * stop.
+ */
+export function firstSentence(paragraph: string): string {
+	const text = paragraph.replace(/\s+/g, ' ').trim();
+	let code = false;
+	let depth = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i]!;
+		if (c === '`') code = !code;
+		if (code) continue;
+		if (c === '(' || c === '[') depth++;
+		else if ((c === ')' || c === ']') && depth > 0) depth--;
+		else if ((c === '.' || c === '!' || c === '?') && depth === 0) {
+			const next = text.slice(i + 1);
+			if (next !== '' && !/^ [A-Z`"'(*]/.test(next)) continue;
+			if (c === '.' && /(?:^|[\s(])(?:e\.g|i\.e|etc|cf|vs)$/i.test(text.slice(0, i))) continue;
+			return text.slice(0, i + 1);
+		}
+	}
+	return text.replace(/:$/, '.');
+}
+
+/**
+ * One changelog bullet per changeset: the first sentence of its first
+ * paragraph and, when the changeset holds a list, the first sentence of
+ * each item as a sub-bullet. Never cut inside a sentence, so never inside
+ * backticks or a list item.
+ */
+export function summarizeChange(entry: string): { text: string; items: string[] } {
+	const lines = entry.split('\n');
+	const paragraphs: string[][] = [[]];
+	const items: string[][] = [];
+	for (const line of lines) {
+		if (/^- /.test(line)) items.push([line.slice(2)]);
+		else if (items.length > 0 && /^\s+\S/.test(line)) items[items.length - 1]!.push(line);
+		else if (items.length === 0 && line.trim() === '') paragraphs.push([]);
+		else if (items.length === 0) paragraphs[paragraphs.length - 1]!.push(line);
+	}
+	const first = paragraphs.find((p) => p.length > 0)?.join(' ') ?? '';
+	return { text: firstSentence(first), items: items.map((i) => firstSentence(i.join(' '))) };
+}
+
+/** DEBFULLNAME <DEBEMAIL> when set (as dch takes them), else the project default: the Maintainer field of `controlIn`. */
+export function debianSigner(env: NodeJS.ProcessEnv, controlIn: string, controlPath = 'debian/control.in'): string {
+	const email = env.DEBEMAIL?.trim();
+	const name = env.DEBFULLNAME?.trim();
+	if (email) {
+		const inline = /^(.+?)\s*<([^<>\s]+@[^<>\s]+)>$/.exec(email);
+		if (inline) return `${name || inline[1]} <${inline[2]}>`;
+		if (!/^[^<>\s]+@[^<>\s]+$/.test(email)) throw new ReleaseError(`DEBEMAIL is not a mail address: "${email}"; set it to you@host or "Your Name <you@host>"`);
+		if (!name) throw new ReleaseError('DEBEMAIL is set but DEBFULLNAME is not: set DEBFULLNAME to your name (or DEBEMAIL to "Your Name <you@host>"), or unset DEBEMAIL to sign with the project default');
+		return `${name} <${email}>`;
+	}
+	if (name) throw new ReleaseError('DEBFULLNAME is set but DEBEMAIL is not: set DEBEMAIL to your mail address, or unset DEBFULLNAME to sign with the project default');
+	const m = /^Maintainer:\s*(.+<[^<>\s]+@[^<>\s]+>)\s*$/m.exec(controlIn);
+	if (!m) throw new ReleaseError(`${controlPath} has no Maintainer field to sign debian/changelog with: add one, or set DEBFULLNAME and DEBEMAIL`);
+	return m[1]!;
+}
+
+/** A new debian/changelog entry on top, signed by `signer` (debianSigner). */
+export function debianChangelogEntry(current: string, source: string, version: string, changes: string, now: Date, signer: string): string {
+	// The changesets' own entries (top-level bullets with their indented
+	// continuation), a sentence each, wrapped at 80 columns; "Updated
+	// dependencies" lists are for the npm changelog.
+	const entries: string[][] = [];
+	for (const line of changes.split('\n')) {
+		if (/^- /.test(line)) entries.push([line.slice(2)]);
+		else if (entries.length > 0 && (line === '' || /^ {2}/.test(line))) entries[entries.length - 1]!.push(line.slice(2));
+		else if (/^\S/.test(line)) entries.push([]);
+	}
+	const bullets = entries
+		.filter((e) => e.length > 0 && !/^Updated dependencies/.test(e[0]!))
+		.map((e) => summarizeChange(e.join('\n').replace(/^[0-9a-f]{7,40}: /, '')))
+		.filter((c) => c.text !== '')
+		.map((c) => [wrap(c.text, '  * ', '    '), ...c.items.map((i) => wrap(i, '    - ', '      '))].join('\n'));
 	const day = now.toUTCString().replace(/GMT$/, '+0000'); // date -R
-	return `${source} (${version}) unstable; urgency=medium\n\n${(bullets.length ? bullets : [`  * Release ${version}.`]).join('\n')}\n\n -- ${trailer[1]}  ${day}\n\n${current}`;
+	return `${source} (${version}) unstable; urgency=medium\n\n${(bullets.length ? bullets : [`  * Release ${version}.`]).join('\n')}\n\n -- ${signer}  ${day}\n\n${current}`;
 }
 
 const versions = (root: string) => new Map(workspacePackages(root).map((p) => [p.name, p]));
@@ -195,6 +268,9 @@ export async function release(o: ReleaseOptions): Promise<ReleasedComponent[]> {
 	}
 
 	const { tags } = preflight(root);
+	const deb = o.config.debianChangelog;
+	// who signs a debian/changelog entry: checked before anything changes
+	const signer = deb ? debianSigner(o.env ?? process.env, existsSync(join(root, deb.maintainerFrom)) ? readFileSync(join(root, deb.maintainerFrom), 'utf8') : '', deb.maintainerFrom) : '';
 	const bin = changesetBin(root, o.changesetBin);
 	const startHead = git(root, 'rev-parse', 'HEAD').trim();
 	const epoch = Number(git(root, 'log', '-1', '--format=%ct').trim());
@@ -218,7 +294,6 @@ export async function release(o: ReleaseOptions): Promise<ReleasedComponent[]> {
 			}
 		}
 
-		const deb = o.config.debianChangelog;
 		const debPkg = deb && released.find((p) => p.name === deb.package);
 		const sections = new Map<string, string>();
 		for (const p of released) {
@@ -231,7 +306,7 @@ export async function release(o: ReleaseOptions): Promise<ReleasedComponent[]> {
 			const current = await readFile(file, 'utf8');
 			const source = current.split(' ')[0]!;
 			if (!current.startsWith(`${source} (${debPkg.version})`)) {
-				await writeFile(file, debianChangelogEntry(current, source, debPkg.version, sections.get(debPkg.name)!, o.now ?? new Date()));
+				await writeFile(file, debianChangelogEntry(current, source, debPkg.version, sections.get(debPkg.name)!, o.now ?? new Date(), signer));
 				log(`release: ${deb.file}: entry for ${debPkg.version}`);
 			}
 		}

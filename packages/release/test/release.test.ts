@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { changelogSection, debianChangelogEntry, release, ReleaseError, type ReleaseConfig } from '../src/index.js';
+import { changelogSection, debianChangelogEntry, debianSigner, firstSentence, release, ReleaseError, summarizeChange, type ReleaseConfig } from '../src/index.js';
 
 const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const changesetBin = join(workspaceRoot, 'node_modules/.bin/changeset');
@@ -24,7 +24,7 @@ const json = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<
 const CONFIG: ReleaseConfig = {
 	build: ['node', 'build.mjs'],
 	outDir: 'out/release',
-	debianChangelog: { package: '@t/alpha', file: 'debian/changelog' },
+	debianChangelog: { package: '@t/alpha', file: 'debian/changelog', maintainerFrom: 'debian/control.in' },
 	components: [
 		{ package: '@t/alpha', artifacts: [{ name: 'alpha', purpose: 'the alpha image', kind: 'files', files: [{ from: 'alpha/out/*.bin', to: 'bin' }] }] },
 		{ package: '@t/beta', artifacts: [{ name: 'beta-src', purpose: 'beta sources', kind: 'tar', files: [{ from: 'beta/src', to: 'src' }] }] },
@@ -44,6 +44,7 @@ function throwaway(): string {
 	// the build: alpha/out/alpha.bin carries alpha's version, as a real build would
 	write(join(dir, 'build.mjs'), "import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';\nif (process.env.JH_TEST_BUILD_FAILS) { console.error('compile error: boom'); process.exit(2); }\nmkdirSync('alpha/out', { recursive: true });\nwriteFileSync('alpha/out/alpha.bin', `alpha ${JSON.parse(readFileSync('alpha/package.json', 'utf8')).version}\\n`);\n");
 	write(join(dir, '.changeset/config.json'), JSON.stringify({ changelog: '@changesets/cli/changelog', commit: false, baseBranch: 'main', access: 'restricted', privatePackages: { version: true, tag: false } }));
+	write(join(dir, 'debian/control.in'), 'Source: alpha\nMaintainer: Fixture Team <team@fixture.invalid>\n');
 	write(join(dir, 'debian/changelog'), 'alpha (1.0.0) unstable; urgency=medium\n\n  * First.\n\n -- Test Maintainer <t@example.org>  Thu, 01 Jan 2026 00:00:00 +0000\n');
 	// the changelog generator is resolved from the repository, as in a real checkout
 	mkdirSync(join(dir, 'node_modules/@changesets'), { recursive: true });
@@ -67,7 +68,7 @@ function snapshot(dir: string) {
 	return { head: git(dir, 'rev-parse', 'HEAD'), tags: git(dir, 'tag', '-l'), status: git(dir, 'status', '--porcelain'), out: existsSync(join(dir, 'out/release')) };
 }
 
-const quiet = { changesetBin, log: () => {} };
+const quiet = { changesetBin, log: () => {}, env: {} };
 
 describe('pnpm release on a throwaway repository', () => {
 	let dir: string;
@@ -76,9 +77,18 @@ describe('pnpm release on a throwaway repository', () => {
 	});
 	afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+	it('signs the debian/changelog entry with the Maintainer of debian/control.in without DEBFULLNAME/DEBEMAIL; a half-set signer changes nothing', async () => {
+		const head = git(dir, 'rev-parse', 'HEAD');
+		await expect(release({ root: dir, config: CONFIG, ...quiet, env: { DEBEMAIL: 'ada@fixture.invalid' } })).rejects.toThrow(/DEBEMAIL is set but DEBFULLNAME is not: set DEBFULLNAME/);
+		expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+		expect(git(dir, 'status', '--porcelain')).toBe('');
+		await release({ root: dir, config: CONFIG, ...quiet });
+		expect(readFileSync(join(dir, 'debian/changelog'), 'utf8')).toMatch(/^alpha \(1\.1\.0\)[\s\S]*?\n -- Fixture Team <team@fixture\.invalid> {2}/);
+	});
+
 	it('applies the changeset, builds, writes artifacts with checksums and changelog, commits and tags', async () => {
 		const lines: string[] = [];
-		const released = await release({ root: dir, config: CONFIG, changesetBin, log: (l) => lines.push(l), now: new Date('2026-02-03T04:05:06Z') });
+		const released = await release({ root: dir, config: CONFIG, changesetBin, log: (l) => lines.push(l), now: new Date('2026-02-03T04:05:06Z'), env: { DEBFULLNAME: 'Ada Packager', DEBEMAIL: 'ada@fixture.invalid' } });
 
 		expect(released.map((r) => [r.package, r.from, r.to, r.tag])).toEqual([['@t/alpha', '1.0.0', '1.1.0', '@t/alpha@1.1.0']]);
 		expect(json(join(dir, 'alpha/package.json')).version).toBe('1.1.0');
@@ -98,7 +108,7 @@ describe('pnpm release on a throwaway repository', () => {
 		expect(readFileSync(join(art, 'CHANGELOG.md'), 'utf8')).not.toMatch(/1\.0\.0/);
 		expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: art, encoding: 'utf8' })).toBe('CHANGELOG.md: OK\nREADME.md: OK\nbin/alpha.bin: OK\n');
 		// the Debian changelog got an entry for the released version
-		expect(readFileSync(join(dir, 'debian/changelog'), 'utf8')).toMatch(/^alpha \(1\.1\.0\) unstable; urgency=medium\n\n {2}\* alpha returns 1\n\n -- Test Maintainer <t@example.org> {2}Tue, 03 Feb 2026 04:05:06 \+0000\n\nalpha \(1\.0\.0\)/);
+		expect(readFileSync(join(dir, 'debian/changelog'), 'utf8')).toMatch(/^alpha \(1\.1\.0\) unstable; urgency=medium\n\n {2}\* alpha returns 1\n\n -- Ada Packager <ada@fixture.invalid> {2}Tue, 03 Feb 2026 04:05:06 \+0000\n\nalpha \(1\.0\.0\)/);
 		expect(lines.join('\n')).toMatch(/released:\n {2}@t\/alpha 1\.0\.0 -> 1\.1\.0 {2}tag @t\/alpha@1\.1\.0\n {4}out\/release\/alpha-1\.1\.0\//);
 	});
 
@@ -183,7 +193,7 @@ describe('changelog helpers', () => {
 
 	it('writes the changesets as debian/changelog bullets wrapped at 80 columns, without dependency lists', () => {
 		const section = `## 2.0.0\n\n### Patch Changes\n\n- 012ac2e: ${'word '.repeat(30).trim()}\n- Updated dependencies [012ac2e]\n  - @t/b@2.0.0\n`;
-		const entry = debianChangelogEntry(' -- M <m@example.org>  Thu, 01 Jan 2026 00:00:00 +0000\n', 'x', '2.0.0', section, new Date('2026-03-04T05:06:07Z'));
+		const entry = debianChangelogEntry(' -- Old <o@example.org>  Thu, 01 Jan 2026 00:00:00 +0000\n', 'x', '2.0.0', section, new Date('2026-03-04T05:06:07Z'), 'M <m@example.org>');
 		const lines = entry.split('\n');
 		expect(lines.slice(0, 2)).toEqual(['x (2.0.0) unstable; urgency=medium', '']);
 		expect(lines[2]).toMatch(/^ {2}\* word word/);
@@ -193,7 +203,48 @@ describe('changelog helpers', () => {
 		expect(entry).toContain(' -- M <m@example.org>  Wed, 04 Mar 2026 05:06:07 +0000\n');
 	});
 
-	it('needs a maintainer line to write a debian/changelog entry', () => {
-		expect(() => debianChangelogEntry('x (1) unstable; urgency=low\n', 'x', '2', '- y', new Date())).toThrow(/no trailer line/);
+	it('writes whole first sentences: never cut inside backticks, a wrapped line or a list', () => {
+		// a changeset as @changesets/cli/changelog writes it: first line after the hash, the rest indented
+		const summary = [
+			'`jailhouse cell linux <cell-config> <kernel> [-i initrd]',
+			'[-d dtb]` (issue 14, the CLI side): Linux in a cell with a device tree. See e.g. the',
+			'QEMU reference. More text.',
+			'',
+			'- cli: the command `a. B` parses',
+			'  the QEMU reference. Second sentence.',
+			'- toolchain: reports its time',
+		];
+		const section = `## 2.0.0\n\n### Minor Changes\n\n- 012ac2e: ${summary[0]}\n${summary.slice(1).map((l) => (l ? `  ${l}` : '')).join('\n')}\n- 345bcd6: One line. Two.\n`;
+		const entry = debianChangelogEntry('', 'x', '2.0.0', section, new Date('2026-03-04T05:06:07Z'), 'M <m@example.org>');
+		const body = entry.split('\n').slice(2, -4).join('\n');
+		expect(body).toBe(
+			[
+				'  * `jailhouse cell linux <cell-config> <kernel> [-i initrd] [-d dtb]` (issue',
+				'    14, the CLI side): Linux in a cell with a device tree.',
+				'    - cli: the command `a. B` parses the QEMU reference.',
+				'    - toolchain: reports its time',
+				'  * One line.',
+			].join('\n'),
+		);
+		// every bullet closes what it opens
+		for (const bullet of body.split(/\n(?= {2}\* | {4}- )/)) expect((bullet.match(/`/g) ?? []).length % 2, bullet).toBe(0);
+	});
+
+	it('takes the first sentence, not an abbreviation or a dot in code', () => {
+		expect(firstSentence('Use e.g. `x.y` here. Then')).toBe('Use e.g. `x.y` here.');
+		expect(firstSentence('Version 1.2.3 (see a. B) done! More')).toBe('Version 1.2.3 (see a. B) done!');
+		expect(firstSentence('Lists follow:')).toBe('Lists follow.');
+		expect(summarizeChange('Title (issue 16).\n\n- a: b. C\n- d').items).toEqual(['a: b.', 'd']);
+	});
+
+	it('signs with DEBFULLNAME and DEBEMAIL, else the Maintainer of debian/control.in; bad values name the fix', () => {
+		const control = 'Source: x\nMaintainer: Project Team <team@project.invalid>\n';
+		expect(debianSigner({ DEBFULLNAME: 'Ada L', DEBEMAIL: 'ada@host.example' }, control)).toBe('Ada L <ada@host.example>');
+		expect(debianSigner({ DEBEMAIL: 'Ada L <ada@host.example>' }, control)).toBe('Ada L <ada@host.example>');
+		expect(debianSigner({}, control)).toBe('Project Team <team@project.invalid>');
+		expect(() => debianSigner({ DEBEMAIL: 'ada@host.example' }, control)).toThrow(/DEBEMAIL is set but DEBFULLNAME is not: set DEBFULLNAME/);
+		expect(() => debianSigner({ DEBFULLNAME: 'Ada' }, control)).toThrow(/DEBFULLNAME is set but DEBEMAIL is not/);
+		expect(() => debianSigner({ DEBEMAIL: 'nope' }, control)).toThrow(/DEBEMAIL is not a mail address/);
+		expect(() => debianSigner({}, 'Source: x\n')).toThrow(/debian\/control\.in has no Maintainer field/);
 	});
 });

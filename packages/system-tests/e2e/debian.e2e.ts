@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	buildRootCellInitramfs,
@@ -83,10 +84,11 @@ describe('Debian packages', () => {
 				`jailhouse-configs_${version}_all.deb`,
 				`jailhouse-demos_${version}_all.deb`,
 				`jailhouse-dkms_${version}_all.deb`,
+				`jailhouse-ffi_${version}_arm64.deb`,
 				`jailhouse-firmware_${version}_arm64.deb`,
 				`jailhouse-inmate-dev_${version}_all.deb`,
 				`jailhouse-modules-${krel}_${version}_arm64.deb`,
-				`jailhouse_${version}_arm64.deb`,
+				`jailhouse_${version}_all.deb`,
 			].sort(),
 		);
 		const files = (pkg: string) => ok('dpkg-deb', ['-c', join(A, debs(A).find((d) => d.startsWith(`${pkg}_`))!)]);
@@ -94,25 +96,61 @@ describe('Debian packages', () => {
 		expect(files(`jailhouse-modules-${krel}`)).toMatch(new RegExp(` \\./usr/lib/modules/${krel}/extra/jailhouse\\.ko\\n`));
 		const dkms = files('jailhouse-dkms');
 		for (const f of ['dkms.conf', 'kernel/Kbuild', 'kernel/main.c', 'firmware/include/jailhouse/cell-config.h']) expect(dkms).toContain(`./usr/src/jailhouse-${version}/${f}\n`);
+		// only the driver's sources: what git tracks in kernel/ and the generated version.h, no build leftovers (*.mod.c, objects)
+		const shipped = [...dkms.matchAll(new RegExp(` \\./usr/src/jailhouse-${version.replace(/\./g, '\\.')}/kernel/([^/\n]+)\n`, 'g'))].map((m) => m[1]).sort();
+		const tracked = ok('git', ['-C', ROOT, 'ls-files', 'kernel/Kbuild', 'kernel/*.c', 'kernel/*.h']).split('\n').filter((f) => /^kernel\/[^/]+$/.test(f)).map((f) => f.slice('kernel/'.length));
+		expect(shipped).toEqual([...tracked, 'version.h'].sort());
+		expect(dkms).not.toMatch(/\.mod\.c|\.o\n|\.cmd\n/);
+		// the command is architecture-independent; koffi's arm64 prebuilt is jailhouse-ffi's
 		const tools = files('jailhouse');
+		expect(tools).not.toMatch(/node_modules|koffi/);
+		const ffi = files('jailhouse-ffi');
+		expect(ffi).toContain(' ./usr/lib/jailhouse/node_modules/@koromix/koffi-linux-arm64/linux_arm64/koffi.node\n');
+		expect(ffi).not.toMatch(/musl_arm64|cnoke\.cjs/);
 		for (const f of [
 			'usr/bin/jailhouse',
 			'usr/lib/jailhouse/jailhouse.mjs',
-			'usr/lib/jailhouse/node_modules/@koromix/koffi-linux-arm64/linux_arm64/koffi.node',
 			'usr/share/man/man1/jailhouse.1.gz',
 			'usr/share/man/man1/jailhouse-cell.1.gz',
 			'usr/share/bash-completion/completions/jailhouse',
 		]) {
 			expect(tools).toContain(` ./${f}\n`);
 		}
-		expect(tools).not.toMatch(/musl_arm64|cnoke\.cjs/);
 		expect(files('jailhouse-configs')).toMatch(/\.\/usr\/share\/jailhouse\/cells\/qemu-arm64\.cell\n/);
 		expect(files('jailhouse-demos')).toMatch(/\.\/usr\/share\/jailhouse\/inmates\/uart-demo\.bin\n/);
 		const sdk = files('jailhouse-inmate-dev');
-		for (const f of ['include/inmate.h', 'arch/arm64/inmate.lds', 'lib/printk.c', 'templates/default/main.c']) expect(sdk).toContain(`./usr/share/jailhouse/inmate-sdk/${f}\n`);
-		const deps = ok('dpkg-deb', ['-f', join(A, `jailhouse_${version}_arm64.deb`), 'Depends']);
-		expect(deps).toMatch(/nodejs \(>= 18~\)/);
+		for (const f of ['include/inmate.h', 'arch/arm64/inmate.lds', 'lib/printk.c', 'templates/default/main.c', 'dist/index.js']) expect(sdk).toContain(`./usr/share/jailhouse/inmate-sdk/${f}\n`);
+		const field = (deb: string, f: string) => ok('dpkg-deb', ['-f', join(A, deb), f]);
+		expect(field(`jailhouse_${version}_all.deb`, 'Depends')).toMatch(/nodejs \(>= 18~\)/);
+		expect(field(`jailhouse-ffi_${version}_arm64.deb`, 'Depends')).toContain(`jailhouse (= ${version})`);
+		expect(field(`jailhouse-inmate-dev_${version}_all.deb`, 'Depends')).toContain(`jailhouse (= ${version})`);
 		console.log(`packages:\n${debs(A).map((d) => `  ${d.padEnd(56)} ${String(statSync(join(A, d)).size).padStart(8)} bytes`).join('\n')}`);
+	});
+
+	it('debian/copyright names every third-party package the .debs carry, bundled or shipped', () => {
+		// bundled: the npm packages in the CLI bundles' source maps; shipped: the jailhouse package's node_modules/
+		const bundled = new Set<string>();
+		const dist = join(ROOT, 'packages/cli/dist');
+		for (const map of readdirSync(dist).filter((f) => f.endsWith('.mjs.map'))) {
+			for (const src of (JSON.parse(readFileSync(join(dist, map), 'utf8')) as { sources: string[] }).sources) {
+				const m = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(src);
+				if (m) bundled.add(m[1]!);
+			}
+		}
+		const listing = ok('dpkg-deb', ['-c', join(A, `jailhouse-ffi_${version}_arm64.deb`)]);
+		const shipped = new Set([...listing.matchAll(/ \.\/usr\/lib\/jailhouse\/node_modules\/(@[^/]+\/[^/]+|[^@/][^/]*)\/\n/g)].map((m) => m[1]!));
+		expect([...bundled].sort()).toEqual(['commander', 'yaml', 'zod']);
+		expect([...shipped].sort()).toEqual(['@koromix/koffi-linux-arm64', 'koffi']);
+		// the SDK bundle carries no third-party code
+		const sdkDir = join(work, 'sdk-deb');
+		ok('dpkg-deb', ['-x', join(A, `jailhouse-inmate-dev_${version}_all.deb`), sdkDir]);
+		expect(readFileSync(join(sdkDir, 'usr/share/jailhouse/inmate-sdk/dist/index.js'), 'utf8')).not.toMatch(/node_modules/);
+		const cliDir = join(work, 'cli-deb');
+		ok('dpkg-deb', ['-x', join(A, `jailhouse_${version}_all.deb`), cliDir]);
+		const copyright = readFileSync(join(cliDir, 'usr/share/doc/jailhouse/copyright'), 'utf8');
+		for (const pkg of [...bundled, ...shipped]) expect(copyright, pkg).toMatch(new RegExp(`^(Files:| ) +node_modules/\\.pnpm/${pkg.replace('/', '\\+')}@\\*$`, 'm'));
+		expect(copyright).not.toMatch(/example\.org/);
+		expect(ok('dpkg-deb', ['-f', join(A, `jailhouse_${version}_all.deb`), 'Maintainer'])).not.toMatch(/example\.org/);
 	});
 
 	it('is reproducible: a build of the same commit in another folder, later, gives byte-identical .debs', () => {
@@ -128,9 +166,9 @@ describe('Debian packages', () => {
 		expect(report.split('\n').filter((l) => l.startsWith('E:'))).toEqual([]);
 		const readme = readFileSync(join(ROOT, 'debian/README.md'), 'utf8');
 		for (const tag of new Set(report.split('\n').filter((l) => l.startsWith('W:')).map((l) => l.split(' ')[2]!))) expect(readme, tag).toContain(tag);
-		// lintian really ran on all seven packages
+		// lintian really ran on all eight packages
 		expect(sh('lintian', ['--version']).status).toBe(0);
-		expect(readFileSync(join(A, `jailhouse_${version}_arm64.changes`), 'utf8').match(/\.deb$/gm)?.length).toBe(7 * 3);
+		expect(readFileSync(join(A, `jailhouse_${version}_arm64.changes`), 'utf8').match(/\.deb$/gm)?.length).toBe(8 * 3);
 	});
 
 	describe('bad input fails before dpkg-buildpackage starts, naming the fix', () => {
@@ -192,10 +230,86 @@ describe('Debian packages', () => {
 		expect(ok('modinfo', ['-F', 'vermagic', ko])).toMatch(new RegExp(`^${target.kernelRelease.replace(/\./g, '\\.')} SMP`));
 	});
 
+	describe('installed on the host (dpkg -x into a folder): the SDK and the command work from the installed files alone', () => {
+		const root = join(work, 'host-root');
+		const proj = join(work, 'host-projects');
+		const mjs = () => join(root, 'usr/lib/jailhouse/jailhouse.mjs');
+		// nothing of the checkout: no JAILHOUSE_* settings, run outside it
+		const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JAILHOUSE_'))), ...extra });
+		const jh = (args: string[], extra: NodeJS.ProcessEnv = {}) => sh(process.execPath, [mjs(), ...args], { cwd: proj, env: env(extra) });
+		const cells = () => join(root, 'usr/share/jailhouse/cells');
+
+		beforeAll(() => {
+			for (const p of ['jailhouse', 'jailhouse-inmate-dev', 'jailhouse-configs']) ok('dpkg-deb', ['-x', join(A, debs(A).find((d) => d.startsWith(`${p}_`))!), root]);
+			mkdirSync(proj, { recursive: true });
+			expect(existsSync('/usr/share/jailhouse/inmate-sdk'), 'this host has an SDK installed system-wide; the test needs a host without one').toBe(false);
+		});
+
+		it('jailhouse inmate new, inmate build and config check with the installed SDK and configs', () => {
+			const made = jh(['inmate', 'new', 'hello']);
+			expect(made.out).toMatch(/^created hello\/: .*main\.c/m);
+			expect(made.status).toBe(0);
+			const built = jh(['inmate', 'build', 'hello']);
+			expect(built.status, built.out).toBe(0);
+			expect(built.out).toMatch(/hello \[cell\]: built: hello\/build\/cell\/hello\.bin/);
+			expect(statSync(join(proj, 'hello/build/cell/hello.bin')).size).toBeGreaterThan(0);
+			const checked = jh(['config', 'check', join(cells(), 'qemu-arm64.cell'), join(cells(), 'qemu-arm64-inmate-demo.cell')]);
+			expect(checked.status, checked.out).toBe(0);
+			expect(checked.out).toMatch(/^ok: system config and 1 cell config/m);
+		});
+
+		it('without jailhouse-ffi, target commands say they run on the target (on an arm64 host: that the driver is missing)', () => {
+			expect(existsSync(join(root, 'usr/lib/jailhouse/node_modules'))).toBe(false);
+			for (const args of [['enable', join(cells(), 'qemu-arm64.cell')], ['disable']]) {
+				const r = jh(args);
+				expect(r.status, args.join(' ')).toBe(1);
+				if (process.arch === 'arm64') expect(r.out).toMatch(/the jailhouse driver is not loaded/);
+				else expect(r.out).toContain(`this command runs on the target, the arm64 Linux (root cell) with the jailhouse driver and jailhouse-ffi installed; this machine is ${process.arch}, where the file-side commands work (config, image, inmate)`);
+			}
+		});
+
+		it('the release tarball jailhouse-inmate-sdk-<version> works through JAILHOUSE_INMATE_SDK', async () => {
+			// @jailhouse/release's built module (not a dependency of this package): the artifact spec and writer `pnpm release` uses
+			interface Spec { name: string }
+			interface Release {
+				PROJECT_CONFIG: { components: { package: string; artifacts: Spec[] }[] };
+				writeArtifact(a: { root: string; spec: Spec; packageDir: string; version: string; changelog: string; epoch: number; into: string }): Promise<{ dir: string }>;
+			}
+			const rel = (await import(pathToFileURL(join(ROOT, 'packages/release/dist/index.js')).href)) as Release;
+			const spec = rel.PROJECT_CONFIG.components.find((c) => c.package === '@jailhouse/inmate-sdk')!.artifacts.find((a) => a.name === 'jailhouse-inmate-sdk')!;
+			const sdkVersion = (JSON.parse(readFileSync(join(ROOT, 'inmate-sdk/package.json'), 'utf8')) as { version: string }).version;
+			const art = await rel.writeArtifact({ root: ROOT, spec, packageDir: join(ROOT, 'inmate-sdk'), version: sdkVersion, changelog: '', epoch: 0, into: join(work, 'release') });
+			const unpacked = join(work, 'tarball');
+			mkdirSync(unpacked, { recursive: true });
+			ok('tar', ['-xzf', join(art.dir, `jailhouse-inmate-sdk-${sdkVersion}.tar.gz`), '-C', unpacked]);
+			const sdk = join(unpacked, `jailhouse-inmate-sdk-${sdkVersion}`);
+			// only the tarball's SDK: the installed one is moved away meanwhile
+			const installed = join(root, 'usr/share/jailhouse/inmate-sdk');
+			renameSync(installed, `${installed}.away`);
+			try {
+				const none = jh(['inmate', 'new', 'nosdk']);
+				expect(none.status).toBe(1);
+				expect(none.out).toMatch(/the inmate SDK is not installed .*install jailhouse-inmate-dev, or set JAILHOUSE_INMATE_SDK/);
+				expect(existsSync(join(proj, 'nosdk'))).toBe(false);
+				const made = jh(['inmate', 'new', 'fromtar'], { JAILHOUSE_INMATE_SDK: sdk });
+				expect(made.status, made.out).toBe(0);
+				const built = jh(['inmate', 'build', 'fromtar'], { JAILHOUSE_INMATE_SDK: sdk });
+				expect(built.status, built.out).toBe(0);
+				expect(statSync(join(proj, 'fromtar/build/bare/fromtar.bin')).size).toBeGreaterThan(0);
+				const wrong = jh(['inmate', 'new', 'wrong'], { JAILHOUSE_INMATE_SDK: join(sdk, 'include') });
+				expect(wrong.status).toBe(1);
+				expect(wrong.out).toContain(`JAILHOUSE_INMATE_SDK=${join(sdk, 'include')} has no dist/index.js: point it at an unpacked jailhouse-inmate-sdk-<version> release tarball`);
+				expect(existsSync(join(proj, 'wrong'))).toBe(false);
+			} finally {
+				renameSync(`${installed}.away`, installed);
+			}
+		});
+	});
+
 	describe('installed by dpkg in the QEMU root cell', () => {
 		let s: QemuSession;
 		const krel = () => target.kernelRelease;
-		const guestDebs = () => ['jailhouse-firmware', `jailhouse-modules-${krel()}`, 'jailhouse', 'jailhouse-configs', 'jailhouse-demos'];
+		const guestDebs = () => ['jailhouse-firmware', `jailhouse-modules-${krel()}`, 'jailhouse', 'jailhouse-ffi', 'jailhouse-configs', 'jailhouse-demos'];
 		// The root cell's busybox ash runs its own dpkg applet for a bare
 		// `dpkg` (it prefers applets); Debian's dpkg is called by its path.
 		const DPKG = 'DPKG_COLORS=never /usr/bin/dpkg';

@@ -48,15 +48,33 @@ interface InmateSdk {
 
 let loaded: InmateSdk | undefined;
 
-/** The SDK's built module: JAILHOUSE_INMATE_SDK, else upwards from this file (workspace or share/jailhouse). */
+/** Where the Debian package jailhouse-inmate-dev installs the SDK. */
+const SYSTEM_SDK = '/usr/share/jailhouse/inmate-sdk';
+
+/**
+ * The SDK's module, <sdk>/dist/index.js: JAILHOUSE_INMATE_SDK when set (a
+ * source tree's inmate-sdk after `pnpm build`, or an unpacked release
+ * tarball jailhouse-inmate-sdk-<version>), else upwards from this file
+ * (the workspace, or <prefix>/share/jailhouse/inmate-sdk beside an
+ * installed <prefix>/lib/jailhouse), else the Debian package's path.
+ */
 async function loadSdk(): Promise<InmateSdk> {
 	if (loaded) return loaded;
+	const env = process.env.JAILHOUSE_INMATE_SDK;
 	const roots: string[] = [];
-	if (process.env.JAILHOUSE_INMATE_SDK) roots.push(process.env.JAILHOUSE_INMATE_SDK);
+	if (env) {
+		if (!existsSync(join(env, 'dist', 'index.js'))) {
+			throw new CliError(
+				`JAILHOUSE_INMATE_SDK=${env} has no dist/index.js: point it at an unpacked jailhouse-inmate-sdk-<version> release tarball, an installed SDK (${SYSTEM_SDK}) or a source tree's inmate-sdk after \`pnpm build\``,
+			);
+		}
+		roots.push(env);
+	}
 	for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) {
 		roots.push(join(d, 'inmate-sdk'), join(d, 'share', 'jailhouse', 'inmate-sdk'));
 		if (dirname(d) === d) break;
 	}
+	roots.push(SYSTEM_SDK);
 	for (const root of roots) {
 		const entry = join(root, 'dist', 'index.js');
 		if (existsSync(entry)) {
@@ -65,7 +83,7 @@ async function loadSdk(): Promise<InmateSdk> {
 		}
 	}
 	throw new CliError(
-		'the inmate SDK is not available here (no inmate-sdk/dist/index.js found); run from a Jailhouse source tree after `pnpm build`, or set JAILHOUSE_INMATE_SDK to the inmate-sdk folder',
+		`the inmate SDK is not installed (no dist/index.js in ${SYSTEM_SDK}, in share/jailhouse/inmate-sdk beside this jailhouse, or in a source tree's inmate-sdk): install jailhouse-inmate-dev, or set JAILHOUSE_INMATE_SDK to an unpacked jailhouse-inmate-sdk-<version> release tarball, or run from a Jailhouse source tree after \`pnpm build\``,
 	);
 }
 

@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { CliError } from '../errors.js';
-import { openFailureMessage } from './errno.js';
+import { openFailureMessage, targetOnlyNote } from './errno.js';
 import { IOCTL, type IoctlName } from './ioctl.js';
 
 /** The subset of koffi's API used here (its own typings are not needed at build time). */
@@ -46,9 +46,10 @@ async function loadLibc(): Promise<Libc> {
 		const mod = createRequire(import.meta.url)(name) as { default?: Koffi } & Koffi;
 		koffi = mod.default ?? mod;
 	} catch (e) {
+		if (targetOnlyNote()) throw new CliError(targetOnlyNote());
 		throw new CliError(
 			`cannot load koffi, the native module the CLI calls ioctl() with: ${(e as Error).message.split('\n')[0]}; ` +
-				'it belongs next to the CLI bundle (on the target /usr/lib/jailhouse/node_modules/koffi with its linux-arm64 prebuilt; restage the target), ' +
+				'it belongs next to the CLI bundle (on the target /usr/lib/jailhouse/node_modules/koffi with its linux-arm64 prebuilt: install jailhouse-ffi, or restage the target), ' +
 				'or in node_modules on a development machine (pnpm install)',
 		);
 	}

@@ -19,9 +19,20 @@ function is(errno: number, ...names: string[]): boolean {
 	return names.some((n) => ERRNO[n] === errno);
 }
 
-/** How to load the driver: modprobe, or the path the stager installs the module at. */
+/**
+ * On a machine that cannot be the target (not arm64), what a target
+ * command (enable, disable, cell, console, ivshmem) needs to say: it runs
+ * on the target, and what works here. Empty on arm64.
+ */
+export function targetOnlyNote(arch: string = process.arch): string {
+	if (arch === 'arm64') return '';
+	return `this command runs on the target, the arm64 Linux (root cell) with the jailhouse driver and jailhouse-ffi installed; this machine is ${arch}, where the file-side commands work (config, image, inmate)`;
+}
+
+/** How to load the driver: modprobe, or the path the stager installs the module at; off the target, also that the command runs there. */
 export function loadDriverHint(): string {
-	return `load it: modprobe jailhouse (or insmod /lib/modules/${release()}/extra/jailhouse.ko)`;
+	const note = targetOnlyNote();
+	return `load it: modprobe jailhouse (or insmod /lib/modules/${release()}/extra/jailhouse.ko)${note ? `; ${note}` : ''}`;
 }
 
 /** Why /dev/jailhouse could not be opened. */

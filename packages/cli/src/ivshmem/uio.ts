@@ -5,6 +5,7 @@
 
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { targetOnlyNote } from '../driver/errno.js';
 import { CliError } from '../errors.js';
 import type { IvshmemSysDevice, UioMap } from './sysfs.js';
 import { mapByName } from './sysfs.js';
@@ -45,7 +46,8 @@ function loadLibc(): Libc {
 		const mod = createRequire(import.meta.url)(name) as { default?: Koffi } & Koffi;
 		koffi = mod.default ?? mod;
 	} catch (e) {
-		throw new CliError(`cannot load koffi, the native module the CLI maps /dev/uioN with: ${(e as Error).message.split('\n')[0]}; restage the target (usr/lib/jailhouse/node_modules/koffi) or pnpm install`);
+		if (targetOnlyNote()) throw new CliError(targetOnlyNote());
+		throw new CliError(`cannot load koffi, the native module the CLI maps /dev/uioN with: ${(e as Error).message.split('\n')[0]}; install jailhouse-ffi, restage the target (usr/lib/jailhouse/node_modules/koffi) or pnpm install`);
 	}
 	const lib = koffi.load('libc.so.6');
 	libc = {
