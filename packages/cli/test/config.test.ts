@@ -42,10 +42,14 @@ describe('jailhouse config', () => {
 		expect(readFileSync(out).equals(demoCell())).toBe(true);
 	});
 
-	it('check: the reference set passes', () => {
+	it('check: the reference set passes, with a warning per cell that maps the debug console UART', () => {
 		const r = run(['check', ...['qemu-arm64', 'qemu-arm64-inmate-demo', 'qemu-arm64-inmate-2'].map((n) => join(cells, `${n}.cell`))]);
-		expect(r.err).toBe('');
-		expect(r.out).toMatch(/ok: system config and 2 cell configs checked as a set/);
+		const warnings = r.err.trim().split('\n');
+		expect(warnings).toHaveLength(2);
+		for (const [i, name] of ['inmate-demo', 'inmate-2'].entries()) {
+			expect(warnings[i]).toMatch(new RegExp(`^jailhouse: warning: .*qemu-arm64-${name}\\.cell: memoryRegions\\[\\d+\\]: cell "${name}" maps the hypervisor's debug console UART at 0x9000000 .*\\(fix: give the cell the hypervisor's virtual console`));
+		}
+		expect(r.out).toMatch(/ok: system config and 2 cell configs checked as a set, 2 warnings/);
 		expect(r.status).toBe(0);
 	});
 
