@@ -244,7 +244,7 @@ describe.each(MODES)('isolation attacks, second pass ($mode)', ({ icount, mode }
 		await m().waitFor('uart', /doorbell-victim: peer 1 ready/, 30_000, mark);
 		const dir = await cellDir('inmate-demo');
 		const stats = async () => {
-			const out = await m().check(`cd ${dir}/statistics/cpu3 && for f in vmexits_total vmexits_virt_irq vmexits_virt_sgi vmexits_maintenance; do echo "$f $(cat $f)"; done; cut -d" " -f1 /proc/uptime`);
+			const out = await m().check(`cd ${dir}/statistics/cpu3 && for f in vmexits_total vmexits_virt_irq vmexits_virt_sgi vmexits_maintenance; do echo "$f $(cat $f)"; done; cut -d" " -f1 /proc/uptime`, 180_000);
 			const v = Object.fromEntries([...out.matchAll(/^(vmexits_\w+) (\d+)$/gm)].map((x) => [x[1]!, Number(x[2])]));
 			const up = /^(\d+\.\d+)$/m.exec(out);
 			return { ...v, cs: Math.round(Number(up![1]) * 100) } as Record<string, number> & { cs: number };
@@ -259,7 +259,15 @@ describe.each(MODES)('isolation attacks, second pass ($mode)', ({ icount, mode }
 		await m().check(`jh-ioctl create ${CELLS}/qemu-arm64-inmate-2.cell && jh-ioctl load inmate-2 /test/doorbell-storm.bin 0 && jh-ioctl start inmate-2`, 120_000);
 		const done = await m().waitFor('uart', new RegExp(`doorbell-storm: ${DOORBELLS} doorbells in (\\d+) us`), 500_000, mark);
 		const victim = await m().waitFor('uart', /doorbell-victim: storm over after (\d+) us: max gap (\d+) ns, (\d+) polls/, 60_000, mark);
-		const s1 = await stats();
+		await m().waitFor('uart', /doorbell-victim: \d+ interrupts drained, idle/, 60_000, mark);
+		let s1: Awaited<ReturnType<typeof stats>>;
+		try {
+			s1 = await stats();
+		} catch (e) {
+			throw new Error(
+				`the root made no progress for 180 s after the doorbell storm (victim idle, attacker in WFI; ${mode}): ${String((e as Error).message).split('\n').slice(0, 2).join(' / ')}`,
+			);
+		}
 		const stormUs = Number(done[1]);
 		const exits = s1.vmexits_total! - s0.vmexits_total!;
 		const maxGapNs = Number(victim[2]);
