@@ -35,6 +35,8 @@ function accessParam(op: number): Uint8Array {
 const ACCESS_OPS = {
 	isenablerByte: { op: 0, what: 'a 1-byte write (strb) to GICD_ISENABLER4 of its own SPI 144' },
 	ctlrHalf: { op: 1, what: 'a 2-byte read (ldrh) of GICD_CTLR' },
+	icenablerPair: { op: 4, what: 'a 64-bit write of a pair of 32-bit registers (GICD_ICENABLER4-5)' },
+	irouterHalf: { op: 5, what: 'a 32-bit read of the upper half of GICD_IROUTER of its SPI 144' },
 	ipriorityrByte: { op: 2, what: 'a 1-byte write to GICD_IPRIORITYR of its SPI 144' },
 	irouter64: { op: 3, what: 'a 64-bit read of GICD_IROUTER of its SPI 144' },
 } as const;
@@ -212,9 +214,14 @@ describe.each(MODES)('isolation attacks, second pass ($mode)', ({ icount, mode }
 		await rootUnaffected();
 	};
 
-	it('item 7: permitted sizes work: a 1-byte GICD_IPRIORITYR write and a 64-bit GICD_IROUTER read', async () => {
+	it('item 7: permitted sizes work: a 1-byte GICD_IPRIORITYR write, a 64-bit GICD_IROUTER read and a 32-bit read of its upper half', async () => {
 		await accessRun(ACCESS_OPS.ipriorityrByte, false);
 		await accessRun(ACCESS_OPS.irouter64, false);
+		await accessRun(ACCESS_OPS.irouterHalf, false);
+	});
+
+	it('item 7: a 64-bit write of a pair of 32-bit registers fails the cell, the root and another cell carry on', async () => {
+		await accessRun(ACCESS_OPS.icenablerPair, true);
 	});
 
 	it('item 7: a 1-byte write to GICD_ISENABLER fails the cell, the root and another cell carry on', async () => {

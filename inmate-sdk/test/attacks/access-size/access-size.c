@@ -9,6 +9,10 @@
  *	op 1: 2-byte read of GICD_CTLR (32-bit only): refused
  *	op 2: 1-byte write of GICD_IPRIORITYR (byte accessible): permitted
  *	op 3: 8-byte read of GICD_IROUTER (64-bit register): permitted
+ *	op 4: 8-byte write of the GICD_ICENABLER pair of its SPI (two 32-bit
+ *	      registers): refused
+ *	op 5: 4-byte read of the upper half of GICD_IROUTER (a half of a
+ *	      64-bit register): permitted
  *
  * A refused access must fail the cell before the next line is printed.
  */
@@ -20,6 +24,7 @@
 #define OWN_SPI		144
 #define GICD_CTLR	0x0000
 #define GICD_ISENABLER	0x0100
+#define GICD_ICENABLER	0x0180
 #define GICD_IPRIORITYR	0x0400
 #define GICD_IROUTER	0x6000
 
@@ -63,6 +68,17 @@ void inmate_main(void)
 		       OWN_SPI);
 		printk("access-size: read 0x%llx\n", (unsigned long long)
 		       mmio_read64(d + GICD_IROUTER + 8 * OWN_SPI));
+		break;
+	case 4:
+		printk("access-size: op 4: 64-bit write of GICD_ICENABLER%u-%u\n",
+		       OWN_SPI / 64 * 2, OWN_SPI / 64 * 2 + 1);
+		mmio_write64(d + GICD_ICENABLER + OWN_SPI / 64 * 8, 0);
+		break;
+	case 5:
+		printk("access-size: op 5: 32-bit read of GICD_IROUTER%u's upper half\n",
+		       OWN_SPI);
+		printk("access-size: read 0x%x\n",
+		       mmio_read32(d + GICD_IROUTER + 8 * OWN_SPI + 4));
 		break;
 	default:
 		printk("access-size: unknown op %u\n", op);
