@@ -51,9 +51,14 @@ void inmate_main(void)
 			delay_us(pace);
 	}
 	t1 = timer_get_ticks();
-	ivshmem_set_state(&dev, 2);
+	/*
+	 * Said before the state says the storm is over: the victim prints
+	 * its line when it sees state 2, and the two share a UART (both lines
+	 * at once came out interleaved, a multi-threaded run under load).
+	 */
 	printk("doorbell-storm: %u doorbells in %llu us\n", RINGS,
 	       (unsigned long long)timer_ticks_to_ns(t1 - t0) / 1000);
+	ivshmem_set_state(&dev, 2);
 	for (;;)
 		wfi();
 }
